@@ -1,0 +1,1 @@
+"""alliance-kg build pipeline: clean -> anchor -> assemble -> validate -> reason -> publish."""

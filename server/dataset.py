@@ -1,0 +1,50 @@
+"""The published dataset as the server sees it: one immutable build directory.
+
+`alliance-kg build` writes `manifest.json` beside the data files; its `version` (a digest of the
+dataset) keys caches and ETags, so a new build invalidates every cached answer and page.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class DatasetMissing(FileNotFoundError):
+    pass
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    name: str
+    media_type: str
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PublishedDataset:
+    directory: Path
+    version: str
+    base: str
+    files: tuple[PublishedFile, ...]
+    graphs: dict            # graph IRI -> triple count
+    manifest: dict
+
+    @classmethod
+    def open(cls, directory: Path) -> "PublishedDataset":
+        directory = Path(directory)
+        manifest_path = directory / "manifest.json"
+        if not manifest_path.is_file():
+            raise DatasetMissing(f"no built dataset in {directory} (run `alliance-kg build`)")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        files = tuple(PublishedFile(**{k: f[k] for k in ("name", "media_type", "bytes", "sha256")})
+                      for f in manifest["files"])
+        return cls(directory, manifest["version"], manifest["base"], files, manifest["graphs"], manifest)
+
+    @property
+    def nquads(self) -> Path:
+        return self.directory / "dataset.nq"
+
+    def path(self, name: str) -> Path:
+        return self.directory / name
