@@ -1,0 +1,32 @@
+"""Shared fixtures: one real build of the seeds per test session, and an app over it."""
+from __future__ import annotations
+
+import pytest
+
+from graph.config import BuildConfig
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory):
+    """The real dataset, built once from seeds/, ontology/ and graph/data/ into a temporary dir."""
+    from graph.pipeline import build
+
+    out = tmp_path_factory.mktemp("published") / "build"
+    build(BuildConfig(build_dir=out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def app(build_dir):
+    from server import create_app
+    from server.config import ServerConfig
+
+    application = create_app(ServerConfig(build_dir=build_dir))
+    application.testing = True
+    yield application
+    application.extensions["alliance_kg"].engine.close()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
