@@ -1,0 +1,274 @@
+"""Assemble the curated records and anchored evidence into the RDF dataset (see ontology/MODEL.md).
+
+No blank nodes anywhere: every node has an IRI from graph/iris.py, so two builds of the same input
+are identical and every node can be dereferenced.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+
+from graph.anchor import Anchor
+from graph.clean import SourceText
+from graph.config import DEFAULT_BASE
+from graph.curation import ActorRecord, ClaimRecord, CurationError, Origin, suggest
+from graph.iris import WELL_KNOWN_PREFIXES, Iris
+
+SKOS = Namespace(WELL_KNOWN_PREFIXES["skos"])
+DCTERMS = Namespace(WELL_KNOWN_PREFIXES["dcterms"])
+PROV = Namespace(WELL_KNOWN_PREFIXES["prov"])
+OA = Namespace(WELL_KNOWN_PREFIXES["oa"])
+TIME = Namespace(WELL_KNOWN_PREFIXES["time"])
+ORG = Namespace(WELL_KNOWN_PREFIXES["org"])
+SCHEMA = Namespace(WELL_KNOWN_PREFIXES["schema"])
+SPDX = Namespace(WELL_KNOWN_PREFIXES["spdx"])
+WD = Namespace(WELL_KNOWN_PREFIXES["wd"])
+
+SUPPORT_KIND_TERMS = {"financial": "FinancialSupport", "military": "MilitarySupport",
+                      "training": "TrainingSupport", "political": "PoliticalSupport",
+                      "diplomatic": "DiplomaticSupport", "economic": "EconomicSupport"}
+# Relations reused from W3C ORG that claims may use besides the ak:relation hierarchy.
+REUSED_RELATIONS = (ORG.subOrganizationOf, ORG.headOf)
+
+
+def load_turtle(path: Path, base: str) -> Graph:
+    """Parse one of our hand-written Turtle files, moved onto the configured base if it differs."""
+    text = path.read_text(encoding="utf-8")
+    if base != DEFAULT_BASE:
+        text = text.replace(DEFAULT_BASE, base)
+    try:
+        return Graph().parse(data=text, format="turtle", publicID=str(path))
+    except Exception as e:   # rdflib raises several parser exception types; all mean the same here
+        raise CurationError(path, getattr(e, "lines", None), None, f"invalid Turtle: {e}") from None
+
+
+@dataclass
+class Vocabulary:
+    """What the ontology lets a claim say: which relations exist and what their objects are."""
+
+    relations: dict[URIRef, str]          # property -> "object" | "datatype"
+    ranges: dict[URIRef, URIRef]
+    iris: Iris
+    ontology: Graph
+
+    @classmethod
+    def from_ontology(cls, ontology: Graph, iris: Iris) -> "Vocabulary":
+        top = iris.term("relation")
+        relations: dict[URIRef, str] = {}
+        for prop in ontology.transitive_subjects(RDFS.subPropertyOf, top):
+            relations[prop] = "object"
+        for prop in REUSED_RELATIONS:
+            if (prop, RDF.type, OWL.ObjectProperty) in ontology:
+                relations[prop] = "object"
+        for prop in ontology.subjects(RDF.type, OWL.DatatypeProperty):
+            if (prop, RDFS.domain, iris.term("Actor")) in ontology:
+                relations[prop] = "datatype"
+        relations.pop(top, None)
+        ranges = {p: r for p in relations for r in ontology.objects(p, RDFS.range)}
+        return cls(relations, ranges, iris, ontology)
+
+    def is_support(self, prop: URIRef) -> bool:
+        return self.iris.term("supports") in set(self.ontology.transitive_objects(prop, RDFS.subPropertyOf))
+
+    def label(self, prop: URIRef) -> str:
+        return str(self.ontology.value(prop, RDFS.label) or self.short(prop))
+
+    def resolve(self, claim: ClaimRecord) -> URIRef:
+        name = claim.relation
+        if ":" in name:
+            prefix, _, local = name.partition(":")
+            namespace = self.iris.ONT if prefix == "ak" else WELL_KNOWN_PREFIXES.get(prefix)
+            if namespace is None:
+                raise claim.fields.error("relation", f"unknown prefix {prefix!r} in {name!r}")
+            iri = URIRef(f"{namespace}{local}")
+        else:
+            iri = self.iris.term(name)
+        if iri not in self.relations:
+            known = [self.short(p) for p in self.relations]
+            raise claim.fields.error("relation", f"{name!r} is not a relation of the ontology{suggest(name, known)}")
+        return iri
+
+    def short(self, prop: URIRef) -> str:
+        text = str(prop)
+        if text.startswith(str(self.iris.ONT)):
+            return text[len(str(self.iris.ONT)):]
+        return "org:" + text[len(str(ORG)):] if text.startswith(str(ORG)) else text
+
+
+@dataclass
+class AssembledDataset:
+    dataset: Dataset
+    iris: Iris
+    origins: dict[URIRef, Origin] = field(default_factory=dict)
+    direct_triples: list = field(default_factory=list)   # (s, p, o) of affirmed claims
+    counts: dict = field(default_factory=dict)
+
+
+def _labels(actors: dict[str, ActorRecord]) -> dict[str, str]:
+    return {a.id: a.label for a in actors.values()}
+
+
+def add_actors(g: Graph, actors: dict[str, ActorRecord], iris: Iris, origins: dict) -> None:
+    for actor in actors.values():
+        node = iris.entity(actor.id)
+        origins[node] = actor.origin
+        g.add((node, RDF.type, iris.term(actor.cls)))
+        g.add((node, RDFS.label, Literal(actor.label, lang="en")))
+        g.add((node, SKOS.prefLabel, Literal(actor.label, lang="en")))
+        for alt in actor.alt_labels:
+            g.add((node, SKOS.altLabel, Literal(alt, lang="en")))
+        if actor.description:
+            g.add((node, DCTERMS.description, Literal(actor.description, lang="en")))
+        if actor.government_of:
+            g.add((node, iris.term("governmentOf"), iris.entity(actor.government_of)))
+        if actor.wikidata:
+            g.add((node, SCHEMA.sameAs, WD[actor.wikidata.qid]))
+
+
+def add_document(g: Graph, source: SourceText, iris: Iris, origins: dict) -> URIRef:
+    record = source.record
+    doc = iris.document(record.id)
+    origins[doc] = record.origin
+    g.add((doc, RDF.type, iris.term("SourceDocument")))
+    g.add((doc, DCTERMS.title, Literal(record.title, lang=record.language)))
+    g.add((doc, RDFS.label, Literal(record.title, lang=record.language)))
+    g.add((doc, DCTERMS.identifier, Literal(record.id)))
+    g.add((doc, DCTERMS.language, Literal(record.language)))
+    g.add((doc, DCTERMS.source, Literal(f"seeds/{record.file}")))
+    g.add((doc, SCHEMA.text, Literal(source.text)))
+    checksum = Iris.part(doc, "sha256")
+    g.add((doc, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((checksum, SPDX.checksumValue, Literal(source.sha256, datatype=XSD.hexBinary)))
+    for n, segment in enumerate(source.junk, start=1):
+        junk = Iris.part(doc, f"junk-{n}")
+        selector = Iris.part(doc, f"junk-{n}-position")
+        g.add((doc, iris.term("junkSegment"), junk))
+        g.add((junk, RDF.type, iris.term("JunkSegment")))
+        g.add((junk, iris.term("junkKind"), Literal(segment.kind)))
+        g.add((junk, OA.hasSelector, selector))
+        g.add((selector, RDF.type, OA.TextPositionSelector))
+        g.add((selector, OA.start, Literal(segment.start, datatype=XSD.nonNegativeInteger)))
+        g.add((selector, OA.end, Literal(segment.end, datatype=XSD.nonNegativeInteger)))
+    return doc
+
+
+def _object_term(claim: ClaimRecord, relation: URIRef, vocabulary: Vocabulary, iris: Iris,
+                 actors: dict[str, ActorRecord]):
+    if vocabulary.relations[relation] == "datatype":
+        datatype = vocabulary.ranges.get(relation, XSD.string)
+        if datatype in (XSD.nonNegativeInteger, XSD.integer, XSD.positiveInteger):
+            if not isinstance(claim.object, int) or isinstance(claim.object, bool) or claim.object < 0:
+                raise claim.fields.error("object", f"{vocabulary.short(relation)} needs a non-negative whole number, not {claim.object!r}")
+        return Literal(claim.object, datatype=datatype)
+    if not isinstance(claim.object, str) or claim.object not in actors:
+        raise claim.fields.error("object", f"unknown actor {claim.object!r}{suggest(str(claim.object), actors)}")
+    return iris.entity(claim.object)
+
+
+def add_claim(g: Graph, claim: ClaimRecord, anchors: list[Anchor], doc: URIRef, vocabulary: Vocabulary,
+              iris: Iris, actors: dict[str, ActorRecord], origins: dict) -> tuple | None:
+    relation = vocabulary.resolve(claim)
+    if claim.support and not vocabulary.is_support(relation):
+        raise claim.fields.error("support", f"support kinds only qualify 'supports' claims, not {claim.relation!r}")
+    subject, obj = iris.entity(claim.subject), _object_term(claim, relation, vocabulary, iris, actors)
+    node = iris.claim(claim.document, claim.id)
+    origins[node] = claim.origin
+    labels = _labels(actors)
+    object_label = labels.get(claim.object, str(claim.object)) if isinstance(claim.object, str) else str(claim.object)
+    label = f"{labels[claim.subject]} {vocabulary.label(relation)} {object_label}"
+    g.add((node, RDF.type, iris.term("Claim")))
+    g.add((node, RDFS.label, Literal(label + (" (denied)" if claim.polarity == "negated" else ""), lang="en")))
+    g.add((node, RDF.subject, subject))
+    g.add((node, RDF.predicate, relation))
+    g.add((node, RDF.object, obj))
+    g.add((node, iris.term("modality"), iris.term("Hedged" if claim.modality == "hedged" else "Asserted")))
+    g.add((node, iris.term("polarity"), iris.term("Negated" if claim.polarity == "negated" else "Affirmed")))
+    if claim.hedge:
+        g.add((node, iris.term("hedgeCue"), Literal(claim.hedge)))
+    for kind in claim.support:
+        g.add((node, iris.term("supportKind"), iris.term(SUPPORT_KIND_TERMS[kind])))
+    if claim.note:
+        g.add((node, SKOS.editorialNote, Literal(claim.note, lang="en")))
+    g.add((node, PROV.wasDerivedFrom, doc))
+    if claim.time:
+        add_time(g, node, claim, iris)
+    for n, (anchor, evidence) in enumerate(zip(anchors, claim.evidence), start=1):
+        add_evidence(g, node, n, anchor, doc, iris)
+        for suffix in ("", "-target", "-quote", "-position"):
+            origins[Iris.part(node, f"evidence-{n}{suffix}")] = evidence.origin
+    if claim.polarity == "affirmed":
+        g.add((subject, relation, obj))
+        return subject, relation, obj
+    return None
+
+
+def add_time(g: Graph, node: URIRef, claim: ClaimRecord, iris: Iris) -> None:
+    interval = Iris.part(node, "time")
+    g.add((node, iris.term("validDuring"), interval))
+    g.add((interval, RDF.type, TIME.Interval))
+    t = claim.time
+    text = t.text or f"{t.start if t.start is not None else '…'}–{t.end if t.end is not None else '…'}"
+    g.add((interval, RDFS.label, Literal(text, lang="en")))
+    for key, year, prop in (("start", t.start, TIME.hasBeginning), ("end", t.end, TIME.hasEnd)):
+        if year is None:
+            continue
+        instant = Iris.part(node, f"time-{key}")
+        g.add((interval, prop, instant))
+        g.add((instant, RDF.type, TIME.Instant))
+        g.add((instant, TIME.inXSDgYear, Literal(f"{year:04d}", datatype=XSD.gYear)))
+
+
+def add_evidence(g: Graph, node: URIRef, n: int, anchor: Anchor, doc: URIRef, iris: Iris) -> None:
+    annotation = Iris.part(node, f"evidence-{n}")
+    target = Iris.part(node, f"evidence-{n}-target")
+    quote = Iris.part(node, f"evidence-{n}-quote")
+    position = Iris.part(node, f"evidence-{n}-position")
+    g.add((node, iris.term("evidence"), annotation))
+    g.add((annotation, RDF.type, OA.Annotation))
+    g.add((annotation, OA.motivatedBy, OA.describing))
+    g.add((annotation, OA.hasBody, node))
+    g.add((annotation, OA.hasTarget, target))
+    g.add((target, RDF.type, OA.SpecificResource))
+    g.add((target, OA.hasSource, doc))
+    g.add((target, OA.hasSelector, quote))
+    g.add((target, OA.hasSelector, position))
+    g.add((quote, RDF.type, OA.TextQuoteSelector))
+    g.add((quote, OA.exact, Literal(anchor.exact)))
+    g.add((quote, OA.prefix, Literal(anchor.prefix)))
+    g.add((quote, OA.suffix, Literal(anchor.suffix)))
+    g.add((position, RDF.type, OA.TextPositionSelector))
+    g.add((position, OA.start, Literal(anchor.start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(anchor.end, datatype=XSD.nonNegativeInteger)))
+
+
+def assemble(iris: Iris, ontology: Graph, actors: dict[str, ActorRecord], sources: dict[str, SourceText],
+             claims: list[ClaimRecord], anchors: dict[URIRef, list[Anchor]]) -> AssembledDataset:
+    """The asserted dataset: ontology, actors and one named graph per document."""
+    vocabulary = Vocabulary.from_ontology(ontology, iris)
+    ds = Dataset()
+    for prefix, namespace in sorted(WELL_KNOWN_PREFIXES.items()):
+        ds.bind(prefix, namespace, replace=True)
+    ds.bind("ak", iris.ONT, replace=True)
+    ds.bind("id", Namespace(iris.base + "id/"), replace=True)
+    out = AssembledDataset(ds, iris)
+    onto = ds.graph(iris.ontology_graph)
+    for triple in ontology:
+        onto.add(triple)
+    add_actors(ds.graph(iris.actors_graph), actors, iris, out.origins)
+    doc_nodes = {doc_id: add_document(ds.graph(iris.document_graph(doc_id)), source, iris, out.origins)
+                 for doc_id, source in sorted(sources.items())}
+    evidence = 0
+    for claim in claims:
+        node = iris.claim(claim.document, claim.id)
+        direct = add_claim(ds.graph(iris.document_graph(claim.document)), claim, anchors[node],
+                           doc_nodes[claim.document], vocabulary, iris, actors, out.origins)
+        evidence += len(claim.evidence)
+        if direct:
+            out.direct_triples.append(direct)
+    out.counts = {"actors": len(actors), "claims": len(claims), "documents": len(sources),
+                  "evidence": evidence}
+    return out

@@ -1,0 +1,202 @@
+"""Write the published dataset: every serialisation, VoID + DCAT, checksums, and the manifest.
+
+Everything is written into a fresh sibling directory and swapped into place only when complete, so a
+failed build leaves the previous build/ untouched. Output is byte-identical across builds: N-Quads
+lines are sorted, every other serialisation is written from that sorted order by pyoxigraph (or, for
+JSON-LD, sorted after compaction), and nothing carries a timestamp.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, XSD, Dataset, Graph, Literal, Namespace, URIRef
+
+from graph.iris import WELL_KNOWN_PREFIXES, Iris
+
+VOID = Namespace(WELL_KNOWN_PREFIXES["void"])
+DCAT = Namespace(WELL_KNOWN_PREFIXES["dcat"])
+DCTERMS = Namespace(WELL_KNOWN_PREFIXES["dcterms"])
+SPDX = Namespace(WELL_KNOWN_PREFIXES["spdx"])
+SD = Namespace(WELL_KNOWN_PREFIXES["sd"])
+
+MEDIA_TYPES = {".nq": "application/n-quads", ".trig": "application/trig", ".ttl": "text/turtle",
+               ".nt": "application/n-triples", ".jsonld": "application/ld+json",
+               ".rdf": "application/rdf+xml", ".txt": "text/plain", ".json": "application/json",
+               ".html": "text/html"}
+
+
+@dataclass
+class Publication:
+    directory: Path
+    manifest: dict
+
+
+def prefixes(iris: Iris) -> dict[str, str]:
+    table = dict(WELL_KNOWN_PREFIXES)
+    table["ak"] = str(iris.ONT)
+    table["id"] = iris.base + "id/"
+    return table
+
+
+def sorted_nquads(ds: Dataset) -> bytes:
+    """Canonical enough for byte-identical builds: no blank nodes exist, so sorted lines are stable."""
+    raw = ds.serialize(format="nquads", encoding="utf-8")
+    lines = sorted({line for line in raw.decode("utf-8").splitlines() if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def quads_of(nquads: bytes) -> list[ox.Quad]:
+    return list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+
+
+def unique_triples(quads) -> list[ox.Triple]:
+    seen, out = set(), []
+    for q in quads:
+        t = ox.Triple(q.subject, q.predicate, q.object)
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    out.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return out
+
+
+def graph_triples(graph: Graph) -> list[ox.Triple]:
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return unique_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+
+def _sort_json(value):
+    if isinstance(value, dict):
+        return {k: _sort_json(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        items = [_sort_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def jsonld(graph_or_dataset, context: dict) -> bytes:
+    """Compacted JSON-LD with our context inlined (no remote fetch needed to read it), sorted."""
+    data = json.loads(graph_or_dataset.serialize(format="json-ld", context=context, auto_compact=True))
+    body = _sort_json({k: v for k, v in data.items() if k != "@context"})
+    return (json.dumps({"@context": context["@context"], **body}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int], total: int) -> Graph:
+    g = Graph()
+    dataset = iris.dataset
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, DCTERMS.title, Literal("alliance-kg", lang="en")))
+    g.add((dataset, DCTERMS.description, Literal(
+        "Evidence-anchored claims about geopolitical alliances and proxy relationships, with every fact "
+        "pointing at the passage of the source document that states it.", lang="en")))
+    g.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    g.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
+    g.add((dataset, VOID.sparqlEndpoint, iris.sparql))
+    g.add((dataset, VOID.vocabulary, URIRef(str(iris.ONT))))
+    g.add((dataset, VOID.uriSpace, Literal(iris.base + "id/")))
+    for name, count in sorted(graph_counts.items()):
+        subset = URIRef(f"{dataset}#graph-{name[len(iris.base) + len('graph/'):].replace('/', '-')}")
+        g.add((dataset, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, SD.name, URIRef(name)))
+        g.add((subset, VOID.triples, Literal(count, datatype=XSD.integer)))
+    service = iris.sparql
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCAT.endpointURL, iris.sparql))
+    g.add((service, DCAT.servesDataset, dataset))
+    g.add((service, DCTERMS.title, Literal("alliance-kg SPARQL endpoint", lang="en")))
+    for f in files:
+        download = URIRef(f"{iris.base}download/{f['name']}")
+        distribution = URIRef(f"{dataset}#distribution-{f['name'].replace('.', '-')}")
+        g.add((dataset, DCAT.distribution, distribution))
+        g.add((distribution, RDF.type, DCAT.Distribution))
+        g.add((distribution, DCAT.downloadURL, download))
+        g.add((distribution, DCAT.mediaType,
+               URIRef(f"https://www.iana.org/assignments/media-types/{f['media_type']}")))
+        g.add((distribution, DCAT.byteSize, Literal(f["bytes"], datatype=XSD.nonNegativeInteger)))
+        checksum = URIRef(f"{distribution}-sha256")
+        g.add((distribution, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(f["sha256"], datatype=XSD.hexBinary)))
+        if f["name"] in ("dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld"):
+            g.add((dataset, VOID.dataDump, download))
+    return g
+
+
+def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes_text: str,
+                context: dict, report: Graph, report_text: str, counts: dict,
+                extra_writers=()) -> dict:
+    out.mkdir(parents=True)
+    table = prefixes(iris)
+    nquads = sorted_nquads(dataset)
+    (out / "dataset.nq").write_bytes(nquads)
+    quads = quads_of(nquads)
+    triples = unique_triples(quads)
+    ox.serialize(quads, str(out / "dataset.trig"), ox.RdfFormat.TRIG, prefixes=table)
+    ox.serialize(triples, str(out / "dataset.ttl"), ox.RdfFormat.TURTLE, prefixes=table)
+    ox.serialize(triples, str(out / "dataset.nt"), ox.RdfFormat.N_TRIPLES)
+    merged = Graph()
+    for prefix, namespace in table.items():
+        merged.bind(prefix, namespace, replace=True)
+    merged.parse(data=(out / "dataset.nt").read_bytes(), format="nt")
+    (out / "dataset.jsonld").write_bytes(jsonld(merged, context))
+    onto = graph_triples(ontology)
+    ox.serialize(onto, str(out / "ontology.ttl"), ox.RdfFormat.TURTLE, prefixes=table)
+    ox.serialize(onto, str(out / "ontology.rdf"), ox.RdfFormat.RDF_XML, prefixes=table)
+    (out / "ontology.jsonld").write_bytes(jsonld(ontology, context))
+    (out / "shapes.ttl").write_text(shapes_text, encoding="utf-8")
+    (out / "context.jsonld").write_text(json.dumps(context, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    ox.serialize(graph_triples(report), str(out / "validation-report.ttl"), ox.RdfFormat.TURTLE,
+                 prefixes={"sh": WELL_KNOWN_PREFIXES["sh"], **table})
+    (out / "validation-report.txt").write_text(report_text + "\n", encoding="utf-8")
+    for writer in extra_writers:      # e.g. the ontology's HTML documentation (graph/docs.py)
+        writer(out)
+
+    graph_counts: dict[str, int] = {}
+    for q in quads:
+        graph_counts[q.graph_name.value] = graph_counts.get(q.graph_name.value, 0) + 1
+    files = [{"name": p.name, "media_type": MEDIA_TYPES.get(p.suffix, "application/octet-stream"),
+              "bytes": p.stat().st_size, "sha256": sha256(p)} for p in sorted(out.iterdir())]
+    # void.ttl describes every other file; it cannot hold its own checksum, nor the manifest's.
+    void = void_description(iris, files, graph_counts, len(triples))
+    ox.serialize(graph_triples(void), str(out / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=table)
+    files.append({"name": "void.ttl", "media_type": "text/turtle", "bytes": (out / "void.ttl").stat().st_size,
+                  "sha256": sha256(out / "void.ttl")})
+    files.sort(key=lambda f: f["name"])
+    manifest = {"version": hashlib.sha256(nquads).hexdigest()[:16], "base": iris.base, "files": files,
+                "graphs": dict(sorted(graph_counts.items())),
+                "counts": {**counts, "triples": len(quads), "inferred": graph_counts.get(str(iris.inferred_graph), 0)}}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def publish(build_dir: Path, write) -> Publication:
+    """Run `write(tmp_dir) -> manifest` into a sibling directory, then swap it in for build_dir."""
+    build_dir = Path(build_dir)
+    build_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = build_dir.parent / f".{build_dir.name}.new-{os.getpid()}"
+    old = build_dir.parent / f".{build_dir.name}.old-{os.getpid()}"
+    for leftover in (tmp, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        manifest = write(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if build_dir.exists():
+        os.rename(build_dir, old)
+    os.rename(tmp, build_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    return Publication(build_dir, manifest)
