@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import to_canonical_graph
 
 from graph.iris import WELL_KNOWN_PREFIXES, Iris
 
@@ -158,7 +159,8 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
     (out / "ontology.jsonld").write_bytes(jsonld(ontology, context))
     (out / "shapes.ttl").write_text(shapes_text, encoding="utf-8")
     (out / "context.jsonld").write_text(json.dumps(context, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    ox.serialize(graph_triples(report), str(out / "validation-report.ttl"), ox.RdfFormat.TURTLE,
+    # pyshacl's report is made of blank nodes: canonical labels (RDFC-style) keep builds identical.
+    ox.serialize(graph_triples(to_canonical_graph(report)), str(out / "validation-report.ttl"), ox.RdfFormat.TURTLE,
                  prefixes={"sh": WELL_KNOWN_PREFIXES["sh"], **table})
     (out / "validation-report.txt").write_text(report_text + "\n", encoding="utf-8")
     for writer in extra_writers:      # e.g. the ontology's HTML documentation (graph/docs.py)
