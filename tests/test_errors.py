@@ -1,0 +1,131 @@
+"""Every mistake in the curated files stops the build with the file, the line and the field named."""
+from __future__ import annotations
+
+import pytest
+
+from graph.curation import CurationError
+from graph.pipeline import build
+from tests.helpers import copy_of_data, edit, line_of
+
+DOC0 = "000_233c5097a7797f3f"
+
+
+def run_expecting_error(config) -> CurationError:
+    with pytest.raises(CurationError) as caught:
+        build(config)
+    return caught.value
+
+
+def claims_file(config):
+    return config.claims_dir / f"{DOC0}.yaml"
+
+
+def test_quote_not_in_document(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, "Iran and Iraq are very close allies supporting each other against the Islamic State.",
+         "Iran and Iraq are very close friends supporting each other against the Islamic State.")
+    error = run_expecting_error(config)
+    assert error.file == path and error.line == line_of(path, "very close friends")
+    assert error.field == "claims[0].evidence[0].quote"
+    assert "quote not found" in str(error) and "closest passage" in str(error)
+    assert f"claims/{DOC0}.yaml:{error.line}: claims[0].evidence[0].quote" in str(error)
+
+
+def test_quote_found_twice_without_occurrence(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, 'quote: "Iran maintains strong influence in Iraq and Yemen,"', 'quote: "Iran and Iraq"')
+    error = run_expecting_error(config)
+    assert error.field.endswith(".evidence[0].quote") and "occurs" in error.message and "occurrence" in error.message
+    assert error.line == line_of(path, 'quote: "Iran and Iraq"')
+
+
+def test_occurrence_disambiguates_a_repeated_quote(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, 'quote: "Iran maintains strong influence in Iraq and Yemen,"',
+         'quote: "Iran and Iraq"\n        occurrence: 2')
+    build(config)
+
+
+def test_quote_inside_junk(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, 'quote: "Israel launched a series of attacks last week"',
+         'quote: "Iran Wants To Negotiate After Crippling Israeli Strikes"\n        occurrence: 1')
+    error = run_expecting_error(config)
+    assert "junk" in error.message and "trailing-headlines" in error.message
+    assert error.field.endswith("evidence[0].quote")
+
+
+def test_unknown_actor_with_suggestion(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, "    subject: Kataib_Hezbollah\n    relation: alignedWith",
+         "    subject: Kataib_Hezbolah\n    relation: alignedWith")
+    error = run_expecting_error(config)
+    assert error.field.endswith(".subject") and "unknown actor 'Kataib_Hezbolah'" in error.message
+    assert "did you mean 'Kataib_Hezbollah'" in error.message
+    assert error.line == line_of(path, "Kataib_Hezbolah")
+
+
+def test_unknown_relation(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, "relation: tradesWith", "relation: tradeWith")
+    error = run_expecting_error(config)
+    assert error.field.endswith(".relation") and "not a relation of the ontology" in error.message
+    assert "tradesWith" in error.message and error.line == line_of(path, "tradeWith")
+
+
+def test_missing_field(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, "    relation: invaded\n", "")
+    error = run_expecting_error(config)
+    assert "missing field 'relation'" in error.message
+    assert error.line == line_of(path, "id: iraq-invaded-iran")
+
+
+def test_broken_yaml(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, "    object: Yemen\n", "    object: [Yemen\n")
+    error = run_expecting_error(config)
+    assert error.file == path and "broken YAML" in error.message and error.line is not None
+
+
+def test_unknown_field_is_not_ignored(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, "    relation: invaded\n", "    relation: invaded\n    polarty: negated\n")
+    error = run_expecting_error(config)
+    assert error.field.endswith(".polarty") and "unknown field" in error.message
+
+
+def test_hedge_must_occur_in_a_quote(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, "hedge: an estimated", "hedge: roughly")
+    error = run_expecting_error(config)
+    assert error.field.endswith(".hedge") and "does not occur" in error.message
+
+
+def test_bad_actor_class_in_actors_file(tmp_path):
+    config = copy_of_data(tmp_path)
+    edit(config.actors_file, "class: Militia", "class: Milita")
+    error = run_expecting_error(config)
+    assert error.file == config.actors_file and error.field.endswith(".class") and "Militia" in error.message
+
+
+def test_document_changed_on_disk(tmp_path):
+    from dataclasses import replace
+    import shutil
+    config = copy_of_data(tmp_path)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(config.seeds_dir, seeds)
+    (seeds / f"{DOC0}.txt").write_text((seeds / f"{DOC0}.txt").read_text() + " ", encoding="utf-8")
+    config = replace(config, seeds_dir=seeds)
+    error = run_expecting_error(config)
+    assert error.file == config.documents_file and "SHA-256" in error.message and error.line == 8
