@@ -63,10 +63,10 @@ def justify(triple, g: Graph) -> str | None:
         return None
     if (p, RDF.type, OWL.SymmetricProperty) in g and (o, p, s) in g:
         return "prp-symp"
-    for q in g.objects(p, OWL.inverseOf):
+    for q in g.subjects(OWL.inverseOf, p):      # q owl:inverseOf p, o q s  =>  s p o
         if (o, q, s) in g:
             return "prp-inv1"
-    for q in g.subjects(OWL.inverseOf, p):
+    for q in g.objects(p, OWL.inverseOf):       # p owl:inverseOf q, o q s  =>  s p o
         if (o, q, s) in g:
             return "prp-inv2"
     if (p, RDF.type, OWL.TransitiveProperty) in g:
