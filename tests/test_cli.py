@@ -1,0 +1,74 @@
+"""The `alliance-kg` command: help, exit codes (0 ok, 1 invalid data, 2 usage), query formats."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import main
+from graph.config import PROJECT_ROOT
+from tests.helpers import copy_of_data, edit
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["validate"], ["query"], ["serve"]])
+def test_help(command):
+    result = CliRunner().invoke(main, command + ["--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_console_script_is_installed():
+    done = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "alliance-kg"), "--help"], capture_output=True,
+                          text=True) if (PROJECT_ROOT / ".venv" / "bin" / "alliance-kg").exists() else \
+        subprocess.run([sys.executable, "-m", "graph.cli", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "build" in done.stdout and "serve" in done.stdout
+
+
+def test_usage_error_exits_2():
+    assert CliRunner().invoke(main, ["query"]).exit_code == 2
+    assert CliRunner().invoke(main, ["build", "--nope"]).exit_code == 2
+
+
+def test_validate_ok_exits_0():
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0 and "Conforms: yes" in result.output
+
+
+def test_invalid_data_exits_1_and_names_the_place(tmp_path, monkeypatch):
+    config = copy_of_data(tmp_path)
+    edit(config.claims_dir / "000_233c5097a7797f3f.yaml", "object: Iraq", "object: Irak")
+    monkeypatch.setenv("ALLIANCE_KG_DATA", str(config.data_dir))
+    for command in (["validate"], ["build", "--build-dir", str(tmp_path / "out")]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1
+        assert "000_233c5097a7797f3f.yaml:" in result.output and "unknown actor 'Irak'" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_query_formats(build_dir):
+    q = "SELECT ?s WHERE { ?s a <https://w3id.org/alliance-kg/ontology#InformalNetwork> } ORDER BY ?s"
+    args = ["query", "--build-dir", str(build_dir)]
+    table = CliRunner().invoke(main, args + [q])
+    assert table.exit_code == 0 and "CRINK" in table.output and "(2 rows)" in table.output
+    as_json = json.loads(CliRunner().invoke(main, args + ["--format", "json", q]).output)
+    assert [b["s"]["value"].rsplit("/", 1)[1] for b in as_json["results"]["bindings"]] == ["Axis_of_Resistance", "CRINK"]
+    rows = list(csv.reader(io.StringIO(CliRunner().invoke(main, args + ["--format", "csv", q]).output)))
+    assert rows[0] == ["s"] and len(rows) == 3
+
+
+def test_query_reads_a_file_and_sees_inferences_only_when_asked(build_dir, tmp_path):
+    rq = tmp_path / "q.rq"
+    rq.write_text("ASK { <https://w3id.org/alliance-kg/id/Iraq> <https://w3id.org/alliance-kg/ontology#alliedWith> "
+                  "<https://w3id.org/alliance-kg/id/Iran> }")
+    args = ["query", "--build-dir", str(build_dir), f"@{rq}"]
+    assert CliRunner().invoke(main, args).output.strip() == "False"
+    assert CliRunner().invoke(main, args + ["--inferred"]).output.strip() == "True"
+
+
+def test_malformed_query_exits_1(build_dir):
+    result = CliRunner().invoke(main, ["query", "--build-dir", str(build_dir), "SELEKT nothing"])
+    assert result.exit_code == 1 and "malformed query" in result.output
