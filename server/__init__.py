@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from graph.iris import Iris
+from server import http
+from server.cache import AnswerCache
 from server.config import ServerConfig
 from server.dataset import PublishedDataset
 
@@ -18,6 +20,7 @@ class Site:
     dataset: PublishedDataset
     iris: Iris
     engine: object   # server.engine.QueryEngine
+    answers: AnswerCache
 
 
 def site() -> Site:
@@ -33,6 +36,8 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.extensions["alliance_kg"] = Site(config=config, dataset=dataset, iris=Iris(dataset.base),
-                                         engine=create_engine(config, dataset))
+                                         engine=create_engine(config, dataset),
+                                         answers=AnswerCache(config.cache_entries))
+    http.install(app)
     register_views(app)
     return app

@@ -43,4 +43,5 @@ class ServerConfig:
     def replace(self, **changes) -> "ServerConfig":
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update({k: v for k, v in changes.items() if v is not None})
+        values["build_dir"] = Path(values["build_dir"])
         return ServerConfig(**values)

@@ -2,9 +2,20 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from server.problems import problem
 
 
 def register_views(app: Flask) -> None:
     from server.views import sparql
 
     app.register_blueprint(sparql.bp)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # Werkzeug's own errors (413 over the body limit, 404, 405…) as problem details too.
+        response = problem(error.code or 500, error.description or error.name, title=error.name)
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response

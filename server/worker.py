@@ -1,0 +1,80 @@
+"""The body of a query worker process: load the dataset once, then evaluate one query at a time.
+
+Runs in a separate process so that a query can be stopped by killing it (see server/engine.py).
+Results are serialised here, by pyoxigraph's own writers, so only bytes cross the pipe.
+"""
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+
+from server.formats import ALL, by_name
+
+
+def _term_json(term) -> dict:
+    """One RDF term in SPARQL 1.1 Query Results JSON (and SPARQL-star for quoted triples)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": _term_json(term.subject),
+                                        "predicate": _term_json(term.predicate),
+                                        "object": _term_json(term.object)}}
+
+
+def capped(iterator, limit: int) -> tuple[list, bool]:
+    """At most `limit` items, and whether there were more (the cap is signalled, never silent)."""
+    items = []
+    for item in iterator:
+        if len(items) == limit:
+            return items, True
+        items.append(item)
+    return items, False
+
+
+def evaluate(store: ox.Store, query: str, arguments: dict, format_name: str, max_rows: int) -> dict:
+    fmt = by_name(format_name, ALL)
+    arguments = {k: ([ox.NamedNode(g) for g in v] if v is not None else None) for k, v in arguments.items()}
+    result = store.query(query, **arguments)
+    if isinstance(result, ox.QueryBoolean):
+        document = json.dumps({"head": {}, "boolean": bool(result)}).encode()
+        body = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON).serialize(format=fmt.oxigraph)
+        return {"kind": "boolean", "body": body, "rows": 1, "truncated": False}
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows, truncated = capped(result, max_rows)
+        document = json.dumps({"head": {"vars": names}, "results": {"bindings": [
+            {n: _term_json(s[n]) for n in names if s[n] is not None} for s in rows]}}).encode()
+        solutions = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+        return {"kind": "solutions", "body": solutions.serialize(format=fmt.oxigraph), "rows": len(rows),
+                "truncated": truncated}
+    triples, truncated = capped(result, max_rows)
+    if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    return {"kind": "graph", "body": ox.serialize(triples, format=fmt.oxigraph), "rows": len(triples),
+            "truncated": truncated}
+
+
+def serve(connection, nquads: str, max_rows: int) -> None:
+    store = ox.Store()
+    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    while True:
+        try:
+            query, arguments, format_name = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome = ("ok", evaluate(store, query, arguments, format_name, max_rows))
+        except SyntaxError as e:
+            outcome = ("syntax", str(e))
+        except Exception as e:   # an evaluation error (e.g. a failed SERVICE call) goes back as a message
+            outcome = ("error", f"{type(e).__name__}: {e}")
+        connection.send(outcome)
