@@ -63,11 +63,14 @@ def parse_accept(header: str | None) -> list[MediaRange]:
 def quality(fmt: Format, ranges: Sequence[MediaRange]) -> float:
     """The q-value the client gives this format: that of the most specific range covering it."""
     best: MediaRange | None = None
-    for media_type in (fmt.media_type, *fmt.aliases):
-        for r in ranges:
-            if r.covers(media_type) and (best is None or r.specificity > best.specificity
-                                         or (r.specificity == best.specificity and r.q > best.q)):
-                best = r
+    for r in ranges:
+        # Aliases (application/json for SPARQL JSON results…) count only when named exactly: a
+        # wildcard such as text/* must not select a format whose canonical type is not text/*.
+        covered = r.covers(fmt.media_type) or (r.specificity == 2 and
+                                               any(r.covers(alias) for alias in fmt.aliases))
+        if covered and (best is None or r.specificity > best.specificity
+                        or (r.specificity == best.specificity and r.q > best.q)):
+            best = r
     return best.q if best else 0.0
 
 
