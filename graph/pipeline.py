@@ -12,6 +12,7 @@ from graph.anchor import anchor_claim
 from graph.assemble import AssembledDataset, assemble, load_turtle
 from graph.clean import SourceText, read_source
 from graph.config import BuildConfig
+from graph.docs import write_ontology_html
 from graph.curation import BuildError, CurationError, load_actors, load_claims, load_documents
 from graph.iris import Iris
 from graph.publish import Publication, publish, write_files
@@ -103,12 +104,7 @@ def build(config: BuildConfig | None = None) -> BuildResult:
         add_inferences(assembled.dataset.graph(iris.inferred_graph), inferences, iris)
     shapes_text = config.shapes_file.read_text(encoding="utf-8")
     context = load_context(config)
-    extra = []
-    try:   # the ontology's HTML documentation, when graph/docs.py is available
-        from graph.docs import write_ontology_html
-        extra.append(lambda out: write_ontology_html(config.ontology_file, out / "ontology.html"))
-    except ImportError:
-        pass
+    extra = [lambda out: write_ontology_html(config.ontology_file, out / "ontology.html")]
     with timings.stage("serialize"):
         publication = publish(config.build_dir, lambda out: write_files(
             out, iris, assembled.dataset, checked.ontology, shapes_text, context, checked.outcome.report,

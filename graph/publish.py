@@ -72,11 +72,11 @@ def graph_triples(graph: Graph) -> list[ox.Triple]:
     return unique_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
 
 
-def _sort_json(value):
+def sort_json(value):
     if isinstance(value, dict):
-        return {k: _sort_json(value[k]) for k in sorted(value)}
+        return {k: sort_json(value[k]) for k in sorted(value)}
     if isinstance(value, list):
-        items = [_sort_json(v) for v in value]
+        items = [sort_json(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return value
 
@@ -84,7 +84,7 @@ def _sort_json(value):
 def jsonld(graph_or_dataset, context: dict) -> bytes:
     """Compacted JSON-LD with our context inlined (no remote fetch needed to read it), sorted."""
     data = json.loads(graph_or_dataset.serialize(format="json-ld", context=context, auto_compact=True))
-    body = _sort_json({k: v for k, v in data.items() if k != "@context"})
+    body = sort_json({k: v for k, v in data.items() if k != "@context"})
     return (json.dumps({"@context": context["@context"], **body}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 

@@ -8,9 +8,10 @@ from server.problems import problem
 
 
 def register_views(app: Flask) -> None:
-    from server.views import sparql
+    from server.views import downloads, home, ontology, resources, sparql, void
 
-    app.register_blueprint(sparql.bp)
+    for module in (home, sparql, resources, ontology, downloads, void):
+        app.register_blueprint(module.bp)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

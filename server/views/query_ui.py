@@ -1,13 +1,31 @@
-"""The query page browsers get at /sparql (placeholder form until the YASGUI page lands)."""
+"""The query page browsers get at GET /sparql: YASGUI with the README's example queries as tabs."""
 from __future__ import annotations
 
-from flask import Response
-from markupsafe import escape
+import json
+from functools import lru_cache
+
+from flask import Response, render_template, request
+
+from graph.config import BuildConfig
+from server import render_helpers
+from server.formats import HTML
+
+
+@lru_cache(maxsize=1)
+def example_queries() -> tuple:
+    """The README's example queries (graph/queries/*.rq, first line `# title: …`), in file order."""
+    out = []
+    for path in sorted(BuildConfig().queries_dir.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        first, _, rest = text.partition("\n")
+        title = first.removeprefix("# title:").strip() if first.startswith("# title:") else path.stem
+        out.append({"title": title, "text": rest.lstrip("\n")})
+    return tuple(out)
 
 
 def render() -> Response:
-    return Response(
-        "<!doctype html><html lang=en><meta charset=utf-8><title>SPARQL — alliance-kg</title>"
-        "<form method=post action=/sparql><textarea name=query rows=12 cols=80>"
-        f"{escape('SELECT * WHERE { ?s ?p ?o } LIMIT 10')}</textarea><button>Run</button></form></html>",
-        content_type="text/html; charset=utf-8")
+    examples = list(example_queries())
+    body = render_template("query.html", examples=examples, endpoint=request.base_url, iri=None,
+                           examples_json=json.dumps(examples).replace("</", "<\\/"),
+                           h=render_helpers)
+    return Response(body, content_type=HTML.content_type)

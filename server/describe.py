@@ -1,0 +1,241 @@
+"""What the pages and the linked-data documents say about a resource, fetched through the engine.
+
+Only the engine's small interface is used (select), so the same code works over a remote store.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.iris import WELL_KNOWN_PREFIXES
+from server import site
+
+PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(WELL_KNOWN_PREFIXES.items()))
+
+
+def _prefixes() -> str:
+    iris = site().iris
+    return f"{PREFIXES}\nPREFIX ak: <{iris.ONT}>\n"
+
+
+def value(term) -> str | None:
+    return None if term is None else term.value
+
+
+# --- RDF: the quads a document about a resource holds ------------------------------------------
+
+# A claim node and everything that hangs off it (its time, evidence, targets, selectors).
+CLAIM_PARTS = "(ak:evidence|oa:hasTarget|oa:hasSelector|ak:validDuring|time:hasBeginning|time:hasEnd)*"
+
+
+def quads_about(iri: str, kind: str) -> list[ox.Quad]:
+    """The quads of a resource's document, with their named graphs (the inferred ones apart)."""
+    if kind == "id":
+        pattern = f"""
+          {{ GRAPH ?g {{ ?s ?p ?o FILTER(?s = ?e) }} }}
+          UNION {{ GRAPH ?g {{ ?s ?p ?o FILTER(?o = ?e && ?p != rdf:subject && ?p != rdf:object) }} }}
+          UNION {{ GRAPH ?cg {{ ?claim a ak:Claim ; rdf:subject|rdf:object ?e . }}
+                   GRAPH ?g {{ ?claim {CLAIM_PARTS} ?s . ?s ?p ?o }} }}
+          UNION {{ GRAPH ?g {{ ?s a ak:Inference ; rdf:subject|rdf:object ?e ; ?p ?o }} }}"""
+    elif kind == "claim":
+        pattern = f"{{ GRAPH ?g {{ ?e {CLAIM_PARTS} ?s . ?s ?p ?o }} }}"
+    elif kind == "graph":
+        pattern = "{ GRAPH ?e { ?s ?p ?o } BIND(?e AS ?g) }"
+    else:   # a document: its own description, its junk segments and checksum (fragments of it)
+        pattern = """{ GRAPH ?g { ?s ?p ?o
+                       FILTER(?s = ?e || STRSTARTS(STR(?s), CONCAT(STR(?e), "#"))) } }"""
+    rows = site().engine.select(f"{_prefixes()} SELECT DISTINCT ?s ?p ?o ?g WHERE {{ VALUES ?e {{ <{iri}> }} {pattern} }}",
+                                graphs="all")
+    quads = {ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
+    return sorted(quads, key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
+
+
+def exists(iri: str) -> bool:
+    return site().engine.ask(f"ASK {{ {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} UNION {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} }}",
+                             graphs="all")
+
+
+# --- structured data for the pages ----------------------------------------------------------------
+
+@dataclass
+class Evidence:
+    annotation: str
+    quote: str
+    document: str
+    document_title: str
+    start: int
+    end: int
+
+
+@dataclass
+class ClaimView:
+    iri: str
+    label: str
+    subject: str
+    subject_label: str
+    relation: str
+    relation_label: str
+    object: str
+    object_label: str
+    object_is_iri: bool
+    modality: str
+    hedge: str | None
+    polarity: str
+    time: str | None
+    support: list[str] = field(default_factory=list)
+    note: str | None = None
+    document: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def hedged(self) -> bool:
+        return self.modality.endswith("Hedged")
+
+    @property
+    def denied(self) -> bool:
+        return self.polarity.endswith("Negated")
+
+
+CLAIM_QUERY = """
+SELECT ?claim ?claimLabel ?s ?sLabel ?p ?pLabel ?o ?oLabel ?modality ?hedge ?polarity ?time ?kind ?note
+       ?doc ?docTitle ?ev ?quote ?start ?end WHERE {
+  %s
+  ?claim a ak:Claim ; rdfs:label ?claimLabel ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+         ak:modality ?modality ; ak:polarity ?polarity ; prov:wasDerivedFrom ?doc ; ak:evidence ?ev .
+  ?doc dcterms:title ?docTitle .
+  ?ev oa:hasTarget ?target .
+  ?target oa:hasSelector ?qs, ?ps .
+  ?qs oa:exact ?quote .
+  ?ps oa:start ?start ; oa:end ?end .
+  OPTIONAL { ?s rdfs:label ?sLabel }
+  OPTIONAL { ?p rdfs:label ?pLabel }
+  OPTIONAL { ?o rdfs:label ?oLabel }
+  OPTIONAL { ?claim ak:hedgeCue ?hedge }
+  OPTIONAL { ?claim ak:validDuring/rdfs:label ?time }
+  OPTIONAL { ?claim ak:supportKind/skos:prefLabel ?kind }
+  OPTIONAL { ?claim skos:editorialNote ?note }
+}"""
+
+
+def claims(selector: str) -> list[ClaimView]:
+    """Claims matching a graph pattern on ?claim, with their evidence, in a stable order."""
+    rows = site().engine.select(_prefixes() + CLAIM_QUERY % selector)
+    found: dict[str, ClaimView] = {}
+    for r in rows:
+        iri = r["claim"].value
+        claim = found.get(iri)
+        if claim is None:
+            obj = r["o"]
+            claim = found[iri] = ClaimView(
+                iri=iri, label=r["claimLabel"].value, subject=r["s"].value,
+                subject_label=value(r.get("sLabel")) or r["s"].value, relation=r["p"].value,
+                relation_label=value(r.get("pLabel")) or r["p"].value, object=obj.value,
+                object_label=value(r.get("oLabel")) or obj.value, object_is_iri=isinstance(obj, ox.NamedNode),
+                modality=r["modality"].value, hedge=value(r.get("hedge")), polarity=r["polarity"].value,
+                time=value(r.get("time")), note=value(r.get("note")), document=r["doc"].value)
+        kind = value(r.get("kind"))
+        if kind and kind not in claim.support:
+            claim.support.append(kind)
+        if not any(e.annotation == r["ev"].value for e in claim.evidence):
+            claim.evidence.append(Evidence(r["ev"].value, r["quote"].value, r["doc"].value,
+                                           r["docTitle"].value, int(r["start"].value), int(r["end"].value)))
+    for claim in found.values():
+        claim.support.sort()
+        claim.evidence.sort(key=lambda e: (e.document, e.start))
+    return sorted(found.values(), key=lambda c: (c.relation_label, c.subject_label, c.object_label, c.iri))
+
+
+@dataclass
+class Inferred:
+    subject: str
+    subject_label: str
+    relation: str
+    relation_label: str
+    object: str
+    object_label: str
+    rule: str
+
+
+def inferred_about(iri: str) -> list[Inferred]:
+    rows = site().engine.select(_prefixes() + f"""
+      SELECT ?s ?sLabel ?p ?pLabel ?o ?oLabel ?rule WHERE {{
+        GRAPH ?g {{ ?r a ak:Inference ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ak:rule ?rule }}
+        FILTER(?s = <{iri}> || ?o = <{iri}>)
+        OPTIONAL {{ ?s rdfs:label ?sLabel }} OPTIONAL {{ ?p rdfs:label ?pLabel }} OPTIONAL {{ ?o rdfs:label ?oLabel }}
+      }} ORDER BY ?pLabel ?sLabel ?oLabel""", graphs="all")
+    return [Inferred(r["s"].value, value(r.get("sLabel")) or r["s"].value, r["p"].value,
+                     value(r.get("pLabel")) or r["p"].value, r["o"].value,
+                     value(r.get("oLabel")) or r["o"].value, r["rule"].value) for r in rows]
+
+
+@dataclass
+class EntityView:
+    iri: str
+    label: str
+    classes: list[tuple[str, str]]
+    alt_labels: list[str]
+    description: str | None
+    wikidata: str | None
+    outgoing: dict[str, list[ClaimView]]
+    incoming: dict[str, list[ClaimView]]
+    inferred: list[Inferred]
+
+
+def entity(iri: str) -> EntityView | None:
+    rows = site().engine.select(_prefixes() + f"""
+      SELECT ?label ?class ?classLabel ?alt ?description ?wikidata WHERE {{
+        <{iri}> rdfs:label ?label ; a ?class .
+        OPTIONAL {{ ?class rdfs:label ?classLabel }}
+        OPTIONAL {{ <{iri}> skos:altLabel ?alt }}
+        OPTIONAL {{ <{iri}> dcterms:description ?description }}
+        OPTIONAL {{ <{iri}> schema:sameAs ?wikidata }}
+      }}""")
+    if not rows:
+        return None
+    classes = sorted({(r["class"].value, value(r.get("classLabel")) or r["class"].value) for r in rows})
+    alts = sorted({r["alt"].value for r in rows if "alt" in r})
+    outgoing, incoming = defaultdict(list), defaultdict(list)
+    for claim in claims(f"VALUES ?e {{ <{iri}> }} ?claim rdf:subject|rdf:object ?e ."):
+        (outgoing if claim.subject == iri else incoming)[claim.relation_label].append(claim)
+    return EntityView(iri, rows[0]["label"].value, classes, alts, value(rows[0].get("description")),
+                      value(rows[0].get("wikidata")), dict(sorted(outgoing.items())), dict(sorted(incoming.items())),
+                      inferred_about(iri))
+
+
+@dataclass
+class DocumentView:
+    iri: str
+    title: str
+    identifier: str
+    text: str
+    sha256: str
+    source: str
+    junk: list[tuple[int, int, str]]
+    claims: list[ClaimView]
+
+
+def document(iri: str) -> DocumentView | None:
+    rows = site().engine.select(_prefixes() + f"""
+      SELECT ?title ?id ?text ?sha ?source WHERE {{
+        <{iri}> a ak:SourceDocument ; dcterms:title ?title ; dcterms:identifier ?id ; schema:text ?text ;
+                spdx:checksum/spdx:checksumValue ?sha ; dcterms:source ?source .
+      }}""")
+    if not rows:
+        return None
+    junk = site().engine.select(_prefixes() + f"""
+      SELECT ?start ?end ?kind WHERE {{ <{iri}> ak:junkSegment ?j . ?j ak:junkKind ?kind ;
+        oa:hasSelector/oa:start ?start ; oa:hasSelector/oa:end ?end }} ORDER BY ?start""")
+    r = rows[0]
+    return DocumentView(iri, r["title"].value, r["id"].value, r["text"].value, r["sha"].value, r["source"].value,
+                        [(int(j["start"].value), int(j["end"].value), j["kind"].value) for j in junk],
+                        claims(f"?claim prov:wasDerivedFrom <{iri}> ."))
+
+
+def labels(iris: list[str]) -> dict[str, str]:
+    if not iris:
+        return {}
+    values = " ".join(f"<{i}>" for i in iris)
+    rows = site().engine.select(f"{_prefixes()} SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label ?l }}")
+    return {r["x"].value: r["l"].value for r in rows}

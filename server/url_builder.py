@@ -1,0 +1,48 @@
+"""The one place that maps the dataset's IRIs onto this server's URLs, and back.
+
+IRIs are minted under the dataset's base (https://w3id.org/alliance-kg/ by default, see
+graph/iris.py); the server answers for them under its own host, at the same path, so that
+https://w3id.org/alliance-kg/id/Iran is served at http://<host>/id/Iran. Documents about a
+resource add a format's extension: /id/Iran.html, /id/Iran.ttl, …
+"""
+from __future__ import annotations
+
+from flask import request
+
+from server import site
+from server.formats import Format
+
+
+def is_ours(iri: str) -> bool:
+    return iri.startswith(site().iris.base)
+
+
+def path_of(iri: str) -> str:
+    """The server path of one of our IRIs (fragment kept), or the IRI itself if it is not ours."""
+    base = site().iris.base
+    return "/" + iri[len(base):] if iri.startswith(base) else iri
+
+
+def page_of(iri: str, fmt_extension: str = ".html") -> str:
+    """The URL of the document describing `iri` in a format; fragments live on their parent's page."""
+    if not is_ours(iri):
+        return iri
+    resource, _, fragment = iri.partition("#")
+    return path_of(resource) + fmt_extension + (f"#{fragment}" if fragment else "")
+
+
+def iri_of(path: str) -> str:
+    """The dataset IRI a request path stands for (the inverse of path_of)."""
+    return site().iris.base + path.lstrip("/")
+
+
+def document_url(path: str, fmt: Format) -> str:
+    return path + fmt.extension
+
+
+def absolute(path: str) -> str:
+    return request.url_root.rstrip("/") + path
+
+
+def download_url(name: str) -> str:
+    return f"/download/{name}"

@@ -1,0 +1,55 @@
+"""/downloads: every file of the build, with media type, size, checksum, and gzip on request."""
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+
+from flask import Blueprint, Response, render_template, request
+
+from server import render_helpers, site
+from server.formats import HTML
+from server.problems import problem
+from server.url_builder import download_url
+from server.views.resources import finish
+
+bp = Blueprint("downloads", __name__)
+
+
+@bp.route("/downloads", methods=["GET", "HEAD"])
+def downloads():
+    files = [{"name": f.name, "media_type": f.media_type, "bytes": f.bytes, "sha256": f.sha256,
+              "url": download_url(f.name)} for f in site().dataset.files]
+    body = render_template("downloads.html", files=files, version=site().dataset.version, iri=None,
+                           h=render_helpers)
+    return finish(Response(body, content_type=HTML.content_type), "downloads")
+
+
+@lru_cache(maxsize=64)
+def _gzipped(version: str, name: str) -> bytes:
+    # mtime=0: the same bytes every time, so the gzip ETag is stable too.
+    return gzip.compress((site().dataset.directory / name).read_bytes(), compresslevel=6, mtime=0)
+
+
+@bp.route("/download/<name>", methods=["GET", "HEAD"])
+def download(name: str):
+    published = {f.name: f for f in site().dataset.files}
+    if name not in published:
+        return problem(404, f"no file {name!r} in this build; see /downloads")
+    f = published[name]
+    if "gzip" in request.accept_encodings and request.accept_encodings["gzip"] > 0:
+        response = Response(_gzipped(site().dataset.version, name), content_type=_content_type(f.media_type))
+        response.headers["Content-Encoding"] = "gzip"
+        tag = "gzip"
+    else:
+        response = Response((site().dataset.directory / name).read_bytes(), content_type=_content_type(f.media_type))
+        tag = "identity"
+    response.headers["Digest"] = f"sha-256={f.sha256}"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.vary.add("Accept-Encoding")
+    return finish(response, "download", name, tag)
+
+
+def _content_type(media_type: str) -> str:
+    textual = media_type.startswith("text/") or media_type.endswith(("+json", "json", "n-quads", "n-triples",
+                                                                       "trig", "+xml"))
+    return f"{media_type}; charset=utf-8" if textual else media_type
