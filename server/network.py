@@ -89,7 +89,7 @@ def force_layout(nodes: list[str], edges: list[Edge], width: float, height: floa
     index = {node: i for i, node in enumerate(nodes)}
     pos = [[width / 2 + width / 3 * math.cos(2 * math.pi * i / n),
             height / 2 + height / 3 * math.sin(2 * math.pi * i / n)] for i in range(n)]
-    k = 0.9 * math.sqrt(width * height / n)
+    k = 1.25 * math.sqrt(width * height / n)
     links = {(index[e.source], index[e.target]) for e in edges}
     temperature = width / 8
     for step in range(iterations):
@@ -113,15 +113,24 @@ def force_layout(nodes: list[str], edges: list[Edge], width: float, height: floa
             disp[j][0] += dx * force
             disp[j][1] += dy * force
         for i in range(n):
-            # a weak pull to the centre keeps unconnected parts on the canvas
-            disp[i][0] += (width / 2 - pos[i][0]) * 0.02 * k / 10
-            disp[i][1] += (height / 2 - pos[i][1]) * 0.02 * k / 10
+            # a spring to the centre keeps parts that are not connected to the rest close by
+            gx, gy = width / 2 - pos[i][0], height / 2 - pos[i][1]
+            pull = 0.1 * math.sqrt(gx * gx + gy * gy) / k
+            disp[i][0] += gx * pull
+            disp[i][1] += gy * pull
             dx, dy = disp[i]
             d = math.sqrt(dx * dx + dy * dy) or 0.1
-            pos[i][0] = min(width - 60, max(60, pos[i][0] + dx / d * min(d, temperature)))
-            pos[i][1] = min(height - 30, max(30, pos[i][1] + dy / d * min(d, temperature)))
+            pos[i][0] += dx / d * min(d, temperature)
+            pos[i][1] += dy / d * min(d, temperature)
         temperature = max(1.0, temperature * 0.97)
-    return {node: (round(pos[i][0], 1), round(pos[i][1], 1)) for node, i in index.items()}
+    # Fit the drawing to the canvas afterwards (clamping during the run piles nodes on the border);
+    # the margins leave room for the labels, which are centred above their node.
+    xs, ys = [p[0] for p in pos], [p[1] for p in pos]
+    span_x, span_y = (max(xs) - min(xs)) or 1, (max(ys) - min(ys)) or 1
+    margin_x, margin_y = 120, 40
+    fit = lambda v, lo, span, size, margin: margin + (v - lo) / span * (size - 2 * margin)
+    return {node: (round(fit(pos[i][0], min(xs), span_x, width, margin_x), 1),
+                   round(fit(pos[i][1], min(ys), span_y, height, margin_y), 1)) for node, i in index.items()}
 
 
 def _colour(kind: str) -> str:
@@ -167,9 +176,14 @@ def render(network: Network, positions: dict, width: int, height: int, title: st
                    f' stroke-width="1.6" stroke-opacity="0.7"{marker}><title>{escape(network.labels.get(e.source, ""))}'
                    f' → {escape(network.labels.get(e.target, ""))} ({e.kind})</title></line>')
     out.append('</g><g class="nodes">')
+    degree: dict[str, int] = {}
+    for e in network.edges:
+        degree[e.source] = degree.get(e.source, 0) + 1
+        degree[e.target] = degree.get(e.target, 0) + 1
     for node, (x, y) in sorted(positions.items()):
         label = network.labels.get(node, node.rsplit("/", 1)[-1])
-        radius = 11 if node == highlight else 7
+        # hubs are drawn larger, so the eye finds the centres of the network first
+        radius = 12 if node == highlight else round(min(12, 5 + math.sqrt(degree.get(node, 1)) * 1.3), 1)
         out.append(f'<a href="{escape(page_of(node))}" class="node"><circle cx="{x}" cy="{y}" r="{radius}" '
                    f'fill="{_node_colour(network.kinds.get(node))}" stroke="#fff" stroke-width="1.5"/>'
                    f'<text x="{x}" y="{y - radius - 4}" text-anchor="middle" class="label">{escape(label)}</text></a>')
@@ -193,16 +207,20 @@ def overview_svg() -> str:
 def neighbourhood_svg(iri: str) -> str:
     network = load_network()
     edges = [e for e in network.edges if iri in (e.source, e.target)]
-    neighbours = sorted({e.target if e.source == iri else e.source for e in edges},
-                        key=lambda n: (min(k for k, (key, *_) in enumerate(TIE_KINDS)
-                                           for e in edges if key == e.kind and n in (e.source, e.target)),
-                                       network.labels.get(n, n)))
-    width, height = 760, 560
-    cx, cy, r = width / 2, (height - 70) / 2, min(width, height - 70) / 2 - 70
+    order = [key for key, *_ in TIE_KINDS]
+    first_kind: dict[str, int] = {}
+    for e in edges:
+        other = e.target if e.source == iri else e.source
+        first_kind[other] = min(first_kind.get(other, len(order)), order.index(e.kind))
+    # neighbours grouped by kind of tie, so each colour forms one sector of the circle
+    neighbours = sorted(first_kind, key=lambda n: (first_kind[n], network.labels.get(n, n)))
+    width, height = 900, 600
+    cx, cy = width / 2, (height - 80) / 2 + 10
+    rx, ry = cx - 140, cy - 40
     positions = {iri: (cx, cy)}
     for i, n in enumerate(neighbours):
         angle = 2 * math.pi * i / max(1, len(neighbours)) - math.pi / 2
-        positions[n] = (round(cx + r * math.cos(angle), 1), round(cy + r * math.sin(angle), 1))
+        positions[n] = (round(cx + rx * math.cos(angle), 1), round(cy + ry * math.sin(angle), 1))
     local = Network(network.labels, network.kinds, edges)
     label = network.labels.get(iri, iri)
     return render(local, positions, width, height, f"Who {label} backs, who backs it, who it fights", highlight=iri)

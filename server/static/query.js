@@ -12,10 +12,13 @@
   });
   var first = yasgui.getTab();
   examples.forEach(function (example, i) {
-    var tab = i === 0 ? first : yasgui.addTab(false);
-    tab.setEndpoint(endpoint);
-    tab.setName(example.title);
-    tab.setQuery(example.text);
+    if (i === 0) {                  // the open tab's editor exists: fill it in
+      first.setName(example.title);
+      first.setEndpoint(endpoint);
+      first.setQuery(example.text);
+    } else {                        // the others are created with their query (editors start lazily)
+      yasgui.addTab(false, { name: example.title, yasqe: { value: example.text },
+                             requestConfig: { endpoint: endpoint, method: "POST" } });
+    }
   });
-  first.select();
 })();
