@@ -32,22 +32,22 @@ CLAIM_PARTS = "(ak:evidence|oa:hasTarget|oa:hasSelector|ak:validDuring|time:hasB
 
 def quads_about(iri: str, kind: str) -> list[ox.Quad]:
     """The quads of a resource's document, with their named graphs (the inferred ones apart)."""
+    e = f"<{iri}>"   # written into each pattern: SPARQL scopes a FILTER to its own group
     if kind == "id":
         pattern = f"""
-          {{ GRAPH ?g {{ ?s ?p ?o FILTER(?s = ?e) }} }}
-          UNION {{ GRAPH ?g {{ ?s ?p ?o FILTER(?o = ?e && ?p != rdf:subject && ?p != rdf:object) }} }}
-          UNION {{ GRAPH ?cg {{ ?claim a ak:Claim ; rdf:subject|rdf:object ?e . }}
+          {{ GRAPH ?g {{ {e} ?p ?o }} BIND({e} AS ?s) }}
+          UNION {{ GRAPH ?g {{ ?s ?p {e} }} BIND({e} AS ?o) FILTER(?p != rdf:subject && ?p != rdf:object) }}
+          UNION {{ GRAPH ?cg {{ ?claim a ak:Claim ; rdf:subject|rdf:object {e} . }}
                    GRAPH ?g {{ ?claim {CLAIM_PARTS} ?s . ?s ?p ?o }} }}
-          UNION {{ GRAPH ?g {{ ?s a ak:Inference ; rdf:subject|rdf:object ?e ; ?p ?o }} }}"""
+          UNION {{ GRAPH ?g {{ ?s a ak:Inference ; rdf:subject|rdf:object {e} ; ?p ?o }} }}"""
     elif kind == "claim":
-        pattern = f"{{ GRAPH ?g {{ ?e {CLAIM_PARTS} ?s . ?s ?p ?o }} }}"
+        pattern = f"{{ GRAPH ?g {{ {e} {CLAIM_PARTS} ?s . ?s ?p ?o }} }}"
     elif kind == "graph":
-        pattern = "{ GRAPH ?e { ?s ?p ?o } BIND(?e AS ?g) }"
+        pattern = f"{{ GRAPH {e} {{ ?s ?p ?o }} BIND({e} AS ?g) }}"
     else:   # a document: its own description, its junk segments and checksum (fragments of it)
-        pattern = """{ GRAPH ?g { ?s ?p ?o
-                       FILTER(?s = ?e || STRSTARTS(STR(?s), CONCAT(STR(?e), "#"))) } }"""
-    rows = site().engine.select(f"{_prefixes()} SELECT DISTINCT ?s ?p ?o ?g WHERE {{ VALUES ?e {{ <{iri}> }} {pattern} }}",
-                                graphs="all")
+        pattern = f"""{{ GRAPH ?g {{ ?s ?p ?o }}
+                       FILTER(?s = {e} || STRSTARTS(STR(?s), "{iri}#")) }}"""
+    rows = site().engine.select(f"{_prefixes()} SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {pattern} }}", graphs="all")
     quads = {ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
     return sorted(quads, key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))
 
