@@ -1,0 +1,192 @@
+"""Endpoint benchmark: this endpoint against rdflib-endpoint and Oxigraph's own server, on the same
+built dataset, in one run, plus the ceiling (a constant response under the same WSGI server).
+
+    .venv/bin/python bench/endpoint.py [--requests 1500] [--clients 8] [--seconds 15]
+
+Every server binds to 127.0.0.1 only. The load generator is bounded in requests and time: 8 client
+threads on keep-alive connections. "uncached" asks about a different actor in every request, so the
+engine's own speed shows; "cached" repeats one query (our endpoint answers from its ETag cache).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+AK = "https://w3id.org/alliance-kg/ontology#"
+ID = "https://w3id.org/alliance-kg/id/"
+
+QUERIES = {
+    "lookup": "SELECT ?p ?o WHERE {{ <{actor}> ?p ?o }}",
+    "two-hop join": "SELECT DISTINCT ?c WHERE {{ <{actor}> ?p ?b . ?b ?q ?c . FILTER(isIRI(?c)) }}",
+    "aggregate": "SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(?s != <{actor}>) }} GROUP BY ?p ORDER BY DESC(?n)",
+}
+
+CONSTANT_APP = '''
+import sys, waitress
+body = b'{"head":{"vars":["n"]},"results":{"bindings":[]}}'
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "application/sparql-results+json"), ("Content-Length", str(len(body)))])
+    return [body]
+waitress.serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=16, ident="ceiling")
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(port: int, path: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+def load(port: int, path: str, queries: list[str], requests: int, clients: int, seconds: float) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = [0]
+    deadline = time.monotonic() + seconds
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < deadline:
+            with lock:
+                if counter[0] >= requests:
+                    return
+                i = counter[0]
+                counter[0] += 1
+            q = queries[i % len(queries)]
+            started = time.perf_counter()
+            try:
+                conn.request("GET", f"{path}?query={urllib.parse.quote(q)}",
+                             headers={"Accept": "application/sparql-results+json"})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else float("nan")
+    return {"rps": len(latencies) / wall, "p50": pick(0.5), "p99": pick(0.99), "ok": len(latencies), "errors": errors[0]}
+
+
+def actors(build_dir: Path) -> list[str]:
+    names = []
+    for line in (build_dir / "dataset.nq").read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"<{ID}") and "/graph/actors>" in line and "rdf-syntax-ns#type" in line:
+            names.append(line.split(">", 1)[0][1:])
+    return sorted(set(names))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--build", type=Path, default=ROOT / "build")
+    args = parser.parse_args()
+    if not (args.build / "manifest.json").exists():
+        subprocess.run([str(BIN / "alliance-kg"), "build", "--build-dir", str(args.build)], check=True)
+    nquads = args.build / "dataset.nq"
+    everyone = actors(args.build)
+    tmp = Path(tempfile.mkdtemp())
+    processes = []
+    try:
+        ports = {name: free_port() for name in ("alliance-kg", "rdflib-endpoint", "oxigraph", "ceiling")}
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        processes.append(subprocess.Popen([str(BIN / "alliance-kg"), "serve", "--build", str(args.build),
+                                           "--port", str(ports["alliance-kg"]), "--workers", "2"],
+                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        processes.append(subprocess.Popen([str(BIN / "rdflib-endpoint"), "serve", str(nquads), "--host", "127.0.0.1",
+                                           "--port", str(ports["rdflib-endpoint"])],
+                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(tmp / "ox"), "--file", str(nquads)],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(tmp / "ox"),
+                                           "--bind", f"127.0.0.1:{ports['oxigraph']}", "--union-default-graph"],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        processes.append(subprocess.Popen([sys.executable, "-c", CONSTANT_APP, str(ports["ceiling"])],
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        paths = {"alliance-kg": "/sparql", "rdflib-endpoint": "/", "oxigraph": "/query", "ceiling": "/"}
+        for name, port in ports.items():
+            wait_until_up(port, paths[name] + ("?query=ASK%7B%7D" if name != "ceiling" else ""))
+
+        print(f"dataset: {nquads} ({sum(1 for _ in open(nquads, encoding='utf-8'))} quads), "
+              f"{args.clients} clients, up to {args.requests} requests or {args.seconds:g} s per cell\n")
+        ceiling = load(ports["ceiling"], "/", ["x"], args.requests, args.clients, args.seconds)
+        print(f"ceiling (constant response, waitress): {ceiling['rps']:.0f} req/s, "
+              f"p50 {ceiling['p50']:.1f} ms, p99 {ceiling['p99']:.1f} ms\n")
+        print("| query | mode | server | req/s | p50 ms | p99 ms | errors |")
+        print("|---|---|---|---|---|---|---|")
+        results = {}
+        for qname, template in QUERIES.items():
+            for mode in ("uncached", "cached"):
+                # uncached: a different actor each time, and a unique comment so no cache can answer
+                queries = [template.format(actor=everyone[i % len(everyone)]) + f" # request {i}"
+                           for i in range(args.requests)] if mode == "uncached" \
+                    else [template.format(actor=ID + "Iran")]
+                for server in ("alliance-kg", "rdflib-endpoint", "oxigraph"):
+                    r = load(ports[server], paths[server], queries, args.requests, args.clients, args.seconds)
+                    results[(qname, mode, server)] = r
+                    print(f"| {qname} | {mode} | {server} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
+                          f"{r['errors']} |", flush=True)
+        print("\nRatios (uncached): ours / rdflib-endpoint, ours / oxigraph, ours / ceiling")
+        for qname in QUERIES:
+            ours = results[(qname, "uncached", "alliance-kg")]["rps"]
+            print(f"- {qname}: {ours / results[(qname, 'uncached', 'rdflib-endpoint')]['rps']:.1f}× rdflib-endpoint, "
+                  f"{ours / results[(qname, 'uncached', 'oxigraph')]['rps']:.2f}× oxigraph, "
+                  f"{ours / ceiling['rps']:.0%} of the ceiling")
+    finally:
+        for p in processes:
+            p.send_signal(signal.SIGTERM)
+        for p in processes:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
