@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test bench install install-test vendor browser clean
+.PHONY: serve build test bench screenshots install vendor browser clean
 
 $(STAMP): pyproject.toml package.json
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,12 @@ test: install browser
 	$(BIN)/pytest -q
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/build.py
+	$(BIN)/python bench/endpoint.py
+
+# The README's pictures, taken by the browser test.
+screenshots: install browser
+	ALLIANCE_KG_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_browser.py
 
 clean:
 	rm -rf build build.* .build-* $(VENV) node_modules server/static/vendor

@@ -3,19 +3,20 @@ Playwright): home page and its network picture, Iran's page and its quoted evide
 running an example — and not one request leaving this machine."""
 from __future__ import annotations
 
+import os
 import shutil
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from graph.config import PROJECT_ROOT
 from server import create_app
 from server.config import ServerConfig
 from tests.test_sparql_safety import serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+# Screenshots go to a temporary folder, or (make screenshots) to docs/screenshots for the README.
+SCREENSHOTS_ENV = "ALLIANCE_KG_SCREENSHOTS"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -32,6 +33,7 @@ def site_url(build_dir):
 
 def test_a_reader_follows_the_evidence_and_queries(site_url, tmp_path):
     assert Path(CHROMIUM).exists(), "Debian's chromium is required (make browser installs it)"
+    shots = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
     from playwright.sync_api import sync_playwright
 
     requests: list[str] = []
@@ -45,7 +47,7 @@ def test_a_reader_follows_the_evidence_and_queries(site_url, tmp_path):
         assert network.count() == 1
         assert page.locator("svg.network line.edge").count() > 50
         assert page.locator("svg.network a.node").count() > 30
-        page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=False)
+        page.screenshot(path=str(shots / "home.png"), full_page=False)
 
         page.locator('svg.network a.node[href="/id/Iran.html"]').click()
         page.wait_for_url("**/id/Iran.html")
@@ -53,7 +55,7 @@ def test_a_reader_follows_the_evidence_and_queries(site_url, tmp_path):
         quote = "Iran and Iraq are very close allies supporting each other against the Islamic State."
         assert page.get_by_text(quote).count() >= 1
         assert page.locator(".inferred-fact").count() > 5
-        page.screenshot(path=str(SCREENSHOTS / "iran.png"), full_page=False)
+        page.screenshot(path=str(shots / "iran.png"), full_page=False)
 
         page.goto(site_url + "/sparql")
         page.wait_for_selector(".yasgui .tabsList", timeout=15000)
@@ -61,7 +63,7 @@ def test_a_reader_follows_the_evidence_and_queries(site_url, tmp_path):
         page.locator(".yasqe_queryButton").first.click()
         page.wait_for_selector(".yasr .dataTable tbody tr", timeout=15000)
         assert page.locator(".yasr .dataTable tbody tr").count() >= 6
-        page.screenshot(path=str(tmp_path / "query.png"))
+        page.screenshot(path=str(shots / "query.png"))
         browser.close()
 
     own = urllib.parse.urlsplit(site_url).netloc
