@@ -70,15 +70,21 @@ class Evidence:
 
 
 @dataclass
-class ClaimView:
-    iri: str
-    label: str
+class Statement:
+    """subject – relation – object, each with the label a page shows."""
+
     subject: str
     subject_label: str
     relation: str
     relation_label: str
     object: str
     object_label: str
+
+
+@dataclass
+class ClaimView(Statement):
+    iri: str
+    label: str
     object_is_iri: bool
     modality: str
     hedge: str | None
@@ -148,13 +154,7 @@ def claims(selector: str) -> list[ClaimView]:
 
 
 @dataclass
-class Inferred:
-    subject: str
-    subject_label: str
-    relation: str
-    relation_label: str
-    object: str
-    object_label: str
+class Inferred(Statement):
     rule: str
 
 
