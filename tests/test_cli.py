@@ -72,3 +72,17 @@ def test_query_reads_a_file_and_sees_inferences_only_when_asked(build_dir, tmp_p
 def test_malformed_query_exits_1(build_dir):
     result = CliRunner().invoke(main, ["query", "--build-dir", str(build_dir), "SELEKT nothing"])
     assert result.exit_code == 1 and "malformed query" in result.output
+
+
+def test_validate_names_the_curated_line_of_a_shape_violation(tmp_path, monkeypatch):
+    """A mistake the loader cannot see (a government of a non-state) is caught by SHACL, and the
+    report points at the YAML entry it came from."""
+    config = copy_of_data(tmp_path)
+    edit(config.actors_file, "governmentOf: Syria", "governmentOf: Hezbollah")
+    monkeypatch.setenv("ALLIANCE_KG_DATA", str(config.data_dir))
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 1
+    assert "Violation" in result.output and "governmentOf" in result.output
+    from tests.helpers import line_of
+    line = line_of(config.actors_file, "id: Syrian_government")
+    assert f"actors.yaml:{line}" in result.output

@@ -2,6 +2,10 @@
 (function () {
   "use strict";
   var examples = JSON.parse(document.getElementById("examples").textContent);
+  var prefixes = JSON.parse(document.getElementById("prefixes").textContent);
+  var prologue = Object.keys(prefixes).sort().map(function (p) {
+    return "PREFIX " + p + ": <" + prefixes[p] + ">";
+  }).join("\n");
   var endpoint = new URL("/sparql", window.location.href).href;
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
@@ -9,6 +13,8 @@
     persistenceId: null,            // nothing kept in localStorage between visits
     populateFromUrl: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    // a new tab starts with the endpoint's prefixes declared
+    yasqe: { value: prologue + "\n\nSELECT * WHERE {\n  ?s ?p ?o\n} LIMIT 10" },
   });
   var first = yasgui.getTab();
   examples.forEach(function (example, i) {

@@ -7,7 +7,8 @@ from functools import lru_cache
 from flask import Response, render_template, request
 
 from graph.config import BuildConfig
-from server import render_helpers
+from graph.iris import WELL_KNOWN_PREFIXES
+from server import render_helpers, site
 from server.formats import HTML
 
 
@@ -25,7 +26,9 @@ def example_queries() -> tuple:
 
 def render() -> Response:
     examples = list(example_queries())
+    prefixes = {**WELL_KNOWN_PREFIXES, "ak": str(site().iris.ONT), "id": site().iris.base + "id/"}
     body = render_template("query.html", examples=examples, endpoint=request.base_url, iri=None,
                            examples_json=json.dumps(examples).replace("</", "<\\/"),
+                           prefixes_json=json.dumps(prefixes, sort_keys=True),
                            h=render_helpers)
     return Response(body, content_type=HTML.content_type)
