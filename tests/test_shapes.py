@@ -141,3 +141,35 @@ def test_contradictory_claims_overlapping_in_time_are_a_warning(data, shapes):
 def test_contradictory_claims_that_do_not_overlap_are_fine(data, shapes):
     _claim(data, "004_704bd78250eadceb", "test-alliance", "Iran", "alliedWith", "Iraq", 2003, None)
     assert results(data, shapes, "Warning") == []
+
+
+def test_annotation_targets_one_passage(data, shapes):
+    annotation = URIRef(str(CLAIM) + "#evidence-1")
+    data.remove((annotation, OA.hasTarget, None))
+    assert any(r.focus == str(annotation) and r.path == str(OA.hasTarget) for r in results(data, shapes))
+
+
+def test_passage_needs_both_selectors(data, shapes):
+    target = URIRef(str(CLAIM) + "#evidence-1-target")
+    data.remove((target, OA.hasSelector, URIRef(str(CLAIM) + "#evidence-1-position")))
+    assert any(r.focus == str(target) and r.path == str(OA.hasSelector) for r in results(data, shapes))
+
+
+def test_interval_needs_a_bound(data, shapes):
+    interval = URIRef(f"{BASE}claim/000_233c5097a7797f3f/iran-iraq-war#time")
+    data.remove((interval, TIME.hasBeginning, None))
+    data.remove((interval, TIME.hasEnd, None))
+    assert any(r.focus == str(interval) for r in results(data, shapes))
+
+
+def test_junk_kind_is_from_the_list(data, shapes):
+    junk = URIRef(f"{BASE}document/000_233c5097a7797f3f#junk-2")
+    data.set((junk, URIRef(AK + "junkKind"), Literal("advertising")))
+    assert any(r.focus == str(junk) and r.path == AK + "junkKind" for r in results(data, shapes))
+
+
+def test_checksum_is_a_sha256(data, shapes):
+    checksum = URIRef(f"{BASE}document/000_233c5097a7797f3f#sha256")
+    spdx = Namespace("http://spdx.org/rdf/terms#")
+    data.set((checksum, spdx.checksumValue, Literal("abc", datatype=XSD.hexBinary)))
+    assert any(r.focus == str(checksum) for r in results(data, shapes))
