@@ -127,7 +127,3 @@ class Iris:
         if kind not in self.KINDS:
             return None
         return ParsedIri(kind=kind, key=key, fragment=fragment or None)
-
-    def rebase(self, iri: str, new_base: str) -> str:
-        """The same IRI under another base (the server maps w3id.org onto its own host)."""
-        return new_base + iri[len(self.base):] if iri.startswith(self.base) else iri

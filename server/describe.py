@@ -231,11 +231,3 @@ def document(iri: str) -> DocumentView | None:
     return DocumentView(iri, r["title"].value, r["id"].value, r["text"].value, r["sha"].value, r["source"].value,
                         [(int(j["start"].value), int(j["end"].value), j["kind"].value) for j in junk],
                         claims(f"?claim prov:wasDerivedFrom <{iri}> ."))
-
-
-def labels(iris: list[str]) -> dict[str, str]:
-    if not iris:
-        return {}
-    values = " ".join(f"<{i}>" for i in iris)
-    rows = site().engine.select(f"{_prefixes()} SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label ?l }}")
-    return {r["x"].value: r["l"].value for r in rows}

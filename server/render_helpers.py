@@ -3,15 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from server.url_builder import page_of, path_of
+from server.url_builder import page_of
 
 
 def link(iri: str) -> str:
     return page_of(iri)
-
-
-def path(iri: str) -> str:
-    return path_of(iri)
 
 
 def local_name(iri: str) -> str:

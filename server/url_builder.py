@@ -7,10 +7,7 @@ resource add a format's extension: /id/Iran.html, /id/Iran.ttl, …
 """
 from __future__ import annotations
 
-from flask import request
-
 from server import site
-from server.formats import Format
 
 
 def is_ours(iri: str) -> bool:
@@ -34,14 +31,6 @@ def page_of(iri: str, fmt_extension: str = ".html") -> str:
 def iri_of(path: str) -> str:
     """The dataset IRI a request path stands for (the inverse of path_of)."""
     return site().iris.base + path.lstrip("/")
-
-
-def document_url(path: str, fmt: Format) -> str:
-    return path + fmt.extension
-
-
-def absolute(path: str) -> str:
-    return request.url_root.rstrip("/") + path
 
 
 def download_url(name: str) -> str:
