@@ -46,7 +46,8 @@ class LocalDataset:
         if fmt != "table":
             formats = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
                        "tsv": ox.QueryResultsFormat.TSV}
-            return result.serialize(format=formats[fmt]).decode("utf-8")
+            text = result.serialize(format=formats[fmt]).decode("utf-8")
+            return text if text.endswith("\n") else text + "\n"   # a terminal prompt must not glue onto JSON
         variables = [v.value for v in result.variables]
         rows = [[_short(s[v]) for v in variables] for s in result]
         widths = [min(60, max([len(v)] + [len(r[i]) for r in rows])) for i, v in enumerate(variables)]

@@ -92,6 +92,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+# Said in the file itself, for readers of void.ttl who never see this code.
+VOID_HEADER = (b"# VoID + DCAT description of this build. Each distribution carries its size and SHA-256,\n"
+               b"# except void.ttl (a file cannot hold its own checksum) and manifest.json (written after\n"
+               b"# void.ttl, it lists void.ttl's checksum): see manifest.json for void.ttl's.\n")
+
+
 def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int], total: int) -> Graph:
     g = Graph()
     dataset = iris.dataset
@@ -173,7 +179,8 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
               "bytes": p.stat().st_size, "sha256": sha256(p)} for p in sorted(out.iterdir())]
     # void.ttl describes every other file; it cannot hold its own checksum, nor the manifest's.
     void = void_description(iris, files, graph_counts, len(triples))
-    ox.serialize(graph_triples(void), str(out / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=table)
+    (out / "void.ttl").write_bytes(VOID_HEADER + ox.serialize(graph_triples(void), format=ox.RdfFormat.TURTLE,
+                                                              prefixes=table))
     files.append({"name": "void.ttl", "media_type": "text/turtle", "bytes": (out / "void.ttl").stat().st_size,
                   "sha256": sha256(out / "void.ttl")})
     files.sort(key=lambda f: f["name"])

@@ -41,6 +41,15 @@ def test_build_publishes_every_file(build_dir):
         assert (build_dir / f["name"]).stat().st_size == f["bytes"]
 
 
+def test_void_describes_every_other_file_and_says_which_it_cannot(build_dir):
+    void = rdflib.Graph().parse(build_dir / "void.ttl")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    urls = {str(u).rsplit("/", 1)[1] for u in void.objects(None, dcat.downloadURL)}
+    assert urls == {p.name for p in build_dir.iterdir()} - {"void.ttl", "manifest.json"}
+    header = (build_dir / "void.ttl").read_text().split("@prefix", 1)[0]
+    assert "void.ttl" in header and "manifest.json" in header
+
+
 def test_well_over_a_hundred_claims_with_evidence(build_dir):
     counts = json.loads((build_dir / "manifest.json").read_text())["counts"]
     assert counts["claims"] > 100 and counts["evidence"] >= counts["claims"]

@@ -58,6 +58,8 @@ def test_query_formats(build_dir):
     assert [b["s"]["value"].rsplit("/", 1)[1] for b in as_json["results"]["bindings"]] == ["Axis_of_Resistance", "CRINK"]
     rows = list(csv.reader(io.StringIO(CliRunner().invoke(main, args + ["--format", "csv", q]).output)))
     assert rows[0] == ["s"] and len(rows) == 3
+    for fmt in ("table", "json", "csv", "tsv"):    # the shell prompt starts on a line of its own
+        assert CliRunner().invoke(main, args + ["--format", fmt, q]).output.endswith("\n")
 
 
 def test_query_reads_a_file_and_sees_inferences_only_when_asked(build_dir, tmp_path):
