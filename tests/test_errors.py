@@ -129,3 +129,52 @@ def test_document_changed_on_disk(tmp_path):
     config = replace(config, seeds_dir=seeds)
     error = run_expecting_error(config)
     assert error.file == config.documents_file and "SHA-256" in error.message and error.line == 8
+
+
+@pytest.mark.parametrize("old, new, field, message", [
+    ("time: {start: 1980, end: 1989,", "time: {start: 198O, end: 1989,", "time.start", "198O"),
+    ("time: {start: 1980, end: 1989,", "time: {start: 1990, end: 1989,", "time.end", "before start"),
+    ("time: {start: 1980, end: 1989,", "time: {start: 0, end: 1989,", "time.start", "out of range"),
+])
+def test_bad_year(tmp_path, old, new, field, message):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, old, new)
+    error = run_expecting_error(config)
+    assert error.file == path and error.field.endswith(field) and message in str(error)
+    assert error.line == line_of(path, new)
+
+
+def test_duplicate_claim_id(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, "  - id: iraq-invaded-iran\n", "  - id: iran-iraq-war\n")
+    first = line_of(path, "id: iran-iraq-war")
+    error = run_expecting_error(config)
+    assert error.field.endswith(".id") and "duplicate claim id 'iran-iraq-war'" in error.message
+    assert f"first at line {first}" in error.message and error.line > first
+
+
+def test_occurrence_beyond_the_count(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, 'quote: "Iran maintains strong influence in Iraq and Yemen,"',
+         'quote: "Iran and Iraq"\n        occurrence: 99')
+    error = run_expecting_error(config)
+    assert error.field.endswith(".evidence[0].occurrence") and "only" in error.message
+    assert error.line == line_of(path, "occurrence: 99")
+
+
+def test_document_that_is_not_utf8(tmp_path):
+    import hashlib
+    import shutil
+    from dataclasses import replace
+    config = copy_of_data(tmp_path)
+    seeds = tmp_path / "seeds"
+    shutil.copytree(config.seeds_dir, seeds)
+    raw = (seeds / f"{DOC0}.txt").read_bytes() + b"\xff"
+    (seeds / f"{DOC0}.txt").write_bytes(raw)
+    edit(config.documents_file, "e77d9d634fa1be8f5ceeb3c1f70bc3daa73707465a08979d9bf41eb17a3c9709",
+         hashlib.sha256(raw).hexdigest())
+    error = run_expecting_error(replace(config, seeds_dir=seeds))
+    assert "UTF-8" in str(error) and f"{DOC0}.txt" in str(error)
