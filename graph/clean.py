@@ -41,29 +41,35 @@ def line_offsets(text: str) -> list[int]:
     return offsets
 
 
+def _error(record: DocumentRecord, documents_file: Path, key: str, message: str, junk: int | None = None):
+    """An error at the curated key's own line (documents[i].sha256), or the record's if built by hand."""
+    if record.fields is None:
+        return CurationError(documents_file, record.origin.line, f"document {record.id}.{key}", message)
+    fields = record.fields if junk is None else record.fields.sub("junk", junk)
+    return fields.error(key, message)
+
+
 def read_source(record: DocumentRecord, seeds_dir: Path, documents_file: Path) -> SourceText:
     path = seeds_dir / record.file
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise CurationError(documents_file, record.origin.line, f"document {record.id}.file",
-                            f"source file {path} not found") from None
+        raise _error(record, documents_file, "file", f"source file {path} not found") from None
     digest = hashlib.sha256(raw).hexdigest()
     if digest != record.sha256:
-        raise CurationError(documents_file, record.origin.line, f"document {record.id}.sha256",
-                            f"{path.name} has SHA-256 {digest}, not the curated {record.sha256}: the "
-                            "document changed, so its evidence offsets can no longer be trusted")
+        raise _error(record, documents_file, "sha256",
+                     f"{path.name} has SHA-256 {digest}, not the curated {record.sha256}: the "
+                     "document changed, so its evidence offsets can no longer be trusted")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise CurationError(documents_file, record.origin.line, f"document {record.id}.file",
-                            f"{path.name} is not valid UTF-8: {e}") from None
+        raise _error(record, documents_file, "file", f"{path.name} is not valid UTF-8: {e}") from None
     starts = line_offsets(text)
     segments = []
-    for junk in record.junk:
+    for j, junk in enumerate(record.junk):
         if junk.last_line > len(starts):
-            raise CurationError(documents_file, record.origin.line, f"document {record.id}.junk",
-                                f"line {junk.last_line} is past the end of {path.name} ({len(starts)} lines)")
+            raise _error(record, documents_file, "lines",
+                         f"line {junk.last_line} is past the end of {path.name} ({len(starts)} lines)", junk=j)
         start = starts[junk.first_line - 1]
         end = starts[junk.last_line] - 1 if junk.last_line < len(starts) else len(text)
         segments.append(Segment(start, end, junk.kind))

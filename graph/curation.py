@@ -173,6 +173,8 @@ class DocumentRecord:
     language: str
     junk: list[JunkRange]
     origin: Origin
+    # Later stages (clean) report against the curated key's own line: "documents[0].sha256".
+    fields: "Fields | None" = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -273,7 +275,7 @@ def load_documents(path: Path) -> list[DocumentRecord]:
             junk.append(JunkRange(lines[0], lines[1], kind))
         records.append(DocumentRecord(doc_id, f.get("file"), sha, f.get("title"),
                                       f.get("language", required=False, default="en"), junk,
-                                      Origin(path, f.line)))
+                                      Origin(path, f.line), f))
     return records
 
 

@@ -128,7 +128,16 @@ def test_document_changed_on_disk(tmp_path):
     (seeds / f"{DOC0}.txt").write_text((seeds / f"{DOC0}.txt").read_text() + " ", encoding="utf-8")
     config = replace(config, seeds_dir=seeds)
     error = run_expecting_error(config)
-    assert error.file == config.documents_file and "SHA-256" in error.message and error.line == 8
+    assert error.file == config.documents_file and "SHA-256" in error.message
+    assert error.field == "documents[0].sha256" and error.line == line_of(config.documents_file, "e77d9d634fa1")
+
+
+def test_junk_lines_past_the_end_of_the_document(tmp_path):
+    config = copy_of_data(tmp_path)
+    edit(config.documents_file, "{lines: [46, 46], kind: call-to-action}", "{lines: [46, 4600], kind: call-to-action}")
+    error = run_expecting_error(config)
+    assert error.field == "documents[0].junk[2].lines" and "past the end" in error.message
+    assert error.line == line_of(config.documents_file, "4600")
 
 
 @pytest.mark.parametrize("old, new, field, message", [
@@ -177,4 +186,4 @@ def test_document_that_is_not_utf8(tmp_path):
     edit(config.documents_file, "e77d9d634fa1be8f5ceeb3c1f70bc3daa73707465a08979d9bf41eb17a3c9709",
          hashlib.sha256(raw).hexdigest())
     error = run_expecting_error(replace(config, seeds_dir=seeds))
-    assert "UTF-8" in str(error) and f"{DOC0}.txt" in str(error)
+    assert "UTF-8" in str(error) and f"{DOC0}.txt" in str(error) and error.field == "documents[0].file"
