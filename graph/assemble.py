@@ -33,11 +33,14 @@ SUPPORT_KIND_TERMS = {"financial": "FinancialSupport", "military": "MilitarySupp
 REUSED_RELATIONS = (ORG.subOrganizationOf, ORG.headOf)
 
 
+def rebase(text: str, base: str) -> str:
+    """Our hand-written files name the default base; a build for another base moves them onto it."""
+    return text if base == DEFAULT_BASE else text.replace(DEFAULT_BASE, base)
+
+
 def load_turtle(path: Path, base: str) -> Graph:
     """Parse one of our hand-written Turtle files, moved onto the configured base if it differs."""
-    text = path.read_text(encoding="utf-8")
-    if base != DEFAULT_BASE:
-        text = text.replace(DEFAULT_BASE, base)
+    text = rebase(path.read_text(encoding="utf-8"), base)
     try:
         return Graph().parse(data=text, format="turtle", publicID=str(path))
     except Exception as e:   # rdflib raises several parser exception types; all mean the same here

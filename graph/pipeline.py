@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 
 from graph.anchor import anchor_claim
-from graph.assemble import AssembledDataset, assemble, load_turtle
+from graph.assemble import AssembledDataset, assemble, load_turtle, rebase
 from graph.clean import SourceText, read_source
-from graph.config import BuildConfig
+from graph.config import DEFAULT_BASE, BuildConfig
 from graph.docs import write_ontology_html
 from graph.curation import BuildError, CurationError, load_actors, load_claims, load_documents
 from graph.iris import Iris
@@ -60,7 +60,7 @@ class BuildResult:
 
 def load_context(config: BuildConfig) -> dict:
     try:
-        return json.loads(config.context_file.read_text(encoding="utf-8"))
+        return json.loads(rebase(config.context_file.read_text(encoding="utf-8"), config.base))
     except (OSError, json.JSONDecodeError) as e:
         raise CurationError(config.context_file, getattr(e, "lineno", None), None, f"unreadable JSON-LD context: {e}") from None
 
@@ -102,9 +102,12 @@ def build(config: BuildConfig | None = None) -> BuildResult:
         actors_graph = assembled.dataset.graph(iris.actors_graph)
         inferences = infer(checked.ontology, actors_graph, assembled.direct_triples, iris)
         add_inferences(assembled.dataset.graph(iris.inferred_graph), inferences, iris)
-    shapes_text = config.shapes_file.read_text(encoding="utf-8")
+    shapes_text = rebase(config.shapes_file.read_text(encoding="utf-8"), config.base)
     context = load_context(config)
-    extra = [lambda out: write_ontology_html(config.ontology_file, out / "ontology.html")]
+    # The hand-written ontology names the default base; under another base, document the published,
+    # rebased ontology.ttl (written before the extra writers run) instead.
+    documented = config.ontology_file if config.base == DEFAULT_BASE else None
+    extra = [lambda out: write_ontology_html(documented or out / "ontology.ttl", out / "ontology.html")]
     with timings.stage("serialize"):
         publication = publish(config.build_dir, lambda out: write_files(
             out, iris, assembled.dataset, checked.ontology, shapes_text, context, checked.outcome.report,

@@ -158,3 +158,14 @@ def test_a_build_that_fails_while_writing_keeps_the_previous_dataset(tmp_path, m
     with pytest.raises(OSError):
         build(config)
     assert {p.name: p.read_bytes() for p in config.build_dir.iterdir()} == before
+
+
+def test_another_base_moves_every_published_file_onto_it(tmp_path):
+    from dataclasses import replace
+    from graph.config import BuildConfig
+    out = tmp_path / "elsewhere"
+    build(replace(BuildConfig(), base="http://localhost:8000/", build_dir=out))
+    for path in out.iterdir():
+        assert "w3id.org/alliance-kg" not in path.read_text(encoding="utf-8"), path.name
+    assert (URIRef("http://localhost:8000/id/Iran"), URIRef("http://localhost:8000/ontology#alliedWith"),
+            URIRef("http://localhost:8000/id/Iraq")) in set(dataset(out).triples((None, None, None)))
