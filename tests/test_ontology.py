@@ -58,3 +58,57 @@ def test_war_then_alliance_stays_consistent(ontology):
 def test_wikidata_link_is_schema_sameAs_not_owl_sameAs(ontology):
     comment = str(ontology.value(ONTOLOGY, RDFS.comment))
     assert "schema:sameAs" in comment and "owl:sameAs" in comment and "skos:exactMatch" in comment
+
+
+# One tiny graph, closed once under OWL 2 RL: each axiom kind the data relies on must fire.
+X = Namespace("urn:x:")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+
+@pytest.fixture(scope="module")
+def closed(ontology):
+    g = Graph()
+    g += ontology
+    g.add((X.Iran, AK.alliedWith, X.Iraq))                    # symmetric
+    g.add((X.Iran, AK.hasProxy, X.KataibHezbollah))           # inverse proxyOf
+    g.add((X.Houthis, AK.memberOf, X.Axis))                   # inverse + ORG super-properties
+    g.add((X.Brigade, ORG.subOrganizationOf, X.PMF))          # transitive part-of
+    g.add((X.PMF, ORG.subOrganizationOf, X.IraqiArmy))
+    g.add((X.Iran, AK.atWarWith, X.Iraq))                     # atWarWith ⊑ hostileTo ⊑ hostileTie
+    g.add((X.Iran, AK.shieldsDiplomatically, X.Syria))        # ⊑ supports ⊑ cooperativeTie
+    g.add((X.Hezbollah, AK.operatesIn, X.Lebanon))            # domain Actor, range Place
+    g.add((X.Houthis, AK.carriedOut, X.RedSeaAttack))         # range Event
+    g.add((X.IranianGovernment, AK.governmentOf, X.Iran))     # domain Government, range State
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False).expand(g)
+    return g
+
+
+@pytest.mark.parametrize("s, p, o", [
+    (X.Iraq, AK.alliedWith, X.Iran),
+    (X.Iraq, AK.atWarWith, X.Iran),
+    (X.KataibHezbollah, AK.proxyOf, X.Iran),
+    (X.Axis, AK.hasMember, X.Houthis),
+    (X.Houthis, ORG.memberOf, X.Axis),
+    (X.Axis, ORG.hasMember, X.Houthis),
+    (X.Brigade, ORG.transitiveSubOrganizationOf, X.IraqiArmy),
+    (X.Iran, AK.hostileTo, X.Iraq),
+    (X.Iran, AK.hostileTie, X.Iraq),
+    (X.Iran, AK.supports, X.Syria),
+    (X.Iran, AK.cooperativeTie, X.Syria),
+    (X.Iran, AK.cooperativeTie, X.KataibHezbollah),
+    (X.Hezbollah, RDF.type, AK.Actor),
+    (X.Lebanon, RDF.type, AK.Place),
+    (X.RedSeaAttack, RDF.type, AK.Event),
+    (X.IranianGovernment, RDF.type, AK.Government),
+    (X.Iran, RDF.type, AK.State),
+    (X.Iran, RDF.type, AK.Place),                             # State ⊑ Place
+])
+def test_each_axiom_kind_fires_under_owl_rl(closed, s, p, o):
+    assert (s, p, o) in closed
+
+
+def test_the_tiny_graph_stays_consistent(closed):
+    assert (None, RDF.type, OWL.Nothing) not in closed
+    assert not any(a != b for a, b in closed.subject_objects(OWL.sameAs) if str(a).startswith("urn:x:"))
+    # proxyOf is not symmetric: the proxy does not get a proxy of its own
+    assert (X.KataibHezbollah, AK.hasProxy, X.Iran) not in closed
