@@ -173,3 +173,51 @@ def test_checksum_is_a_sha256(data, shapes):
     spdx = Namespace("http://spdx.org/rdf/terms#")
     data.set((checksum, spdx.checksumValue, Literal("abc", datatype=XSD.hexBinary)))
     assert any(r.focus == str(checksum) for r in results(data, shapes))
+
+
+OVERLAP_SHAPE = URIRef(f"{BASE}shapes#OverlapShape")
+
+
+def test_overlap_warning_comes_from_the_overlap_shape(data, shapes):
+    _claim(data, "004_704bd78250eadceb", "test-alliance", "Iran", "alliedWith", "Iraq", 1985, 1990)
+    assert {r.shape for r in results(data, shapes, "Warning")} == {str(OVERLAP_SHAPE)}
+
+
+def test_same_relation_with_opposite_polarity_overlapping_is_a_warning(data, shapes):
+    doc = "004_704bd78250eadceb"
+    yes = _claim(data, doc, "test-allied", "Iran", "tradesWith", "Syria", 2000, 2010)
+    no = _claim(data, doc, "test-not-allied", "Syria", "tradesWith", "Iran", 2005, None)   # symmetric
+    data.set((no, URIRef(AK + "polarity"), URIRef(AK + "Negated")))
+    for claim in (yes, no):      # the overlap targets select typed claims only
+        data.add((claim, RDF.type, URIRef(AK + "Claim")))
+    focus = {r.focus for r in results(data, shapes, "Warning") if r.shape == str(OVERLAP_SHAPE)}
+    assert {str(yes), str(no)} <= focus
+
+
+def test_claim_without_time_is_never_compared(data, shapes):
+    claim = _claim(data, "004_704bd78250eadceb", "test-alliance", "Iran", "alliedWith", "Iraq", 1985, 1990)
+    data.remove((claim, URIRef(AK + "validDuring"), None))
+    assert results(data, shapes, "Warning") == []
+
+
+def test_claim_source_must_be_a_document(data, shapes):
+    data.set((CLAIM, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), URIRef(ID + "Iran")))
+    assert any(r.focus == str(CLAIM) and r.path == "http://www.w3.org/ns/prov#wasDerivedFrom"
+               for r in results(data, shapes))
+
+
+def test_claim_has_exactly_one_polarity(data, shapes):
+    data.add((CLAIM, URIRef(AK + "polarity"), URIRef(AK + "Negated")))
+    assert any(r.focus == str(CLAIM) and r.path == AK + "polarity" for r in results(data, shapes))
+
+
+def test_inference_record_names_an_owl_rl_rule(data, shapes):
+    record = URIRef(f"{BASE}inference/0123456789abcdef")
+    data.add((record, RDF.type, URIRef(AK + "Inference")))
+    data.add((record, RDF.subject, URIRef(ID + "Iraq")))
+    data.add((record, RDF.predicate, URIRef(AK + "alliedWith")))
+    data.add((record, RDF.object, URIRef(ID + "Iran")))
+    data.add((record, URIRef(AK + "rule"), Literal("prp-symp")))
+    assert results(data, shapes) == []
+    data.set((record, URIRef(AK + "rule"), Literal("because I said so")))
+    assert any(r.focus == str(record) and r.path == AK + "rule" for r in results(data, shapes))
