@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test bench screenshots install vendor browser clean
+.PHONY: serve build test lint bench screenshots install vendor browser clean
 
 $(STAMP): pyproject.toml package.json
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,13 @@ build: install
 serve: install
 	$(BIN)/alliance-kg serve
 
-test: install browser
+test: install browser lint
 	$(BIN)/pytest -q
+
+# Lint and the type check of the public seams (configured in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/build.py

@@ -14,16 +14,13 @@ import argparse
 import hashlib
 import random
 import shutil
-import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from graph.config import BuildConfig  # noqa: E402
-from graph.pipeline import build      # noqa: E402
+from alliance_kg.graph.config import BuildConfig
+from alliance_kg.graph.corpus import Corpus  # noqa: E402
+from alliance_kg.graph.pipeline import build  # noqa: E402
 
 RELATIONS = ["alliedWith", "supports", "hasProxy", "opposes", "hostileTo", "cooperatesWith", "memberOf",
              "influences", "tradesWith", "condemns"]
@@ -80,7 +77,7 @@ def synthetic_corpus(root: Path, documents: int, claims_per_document: int = 66,
                       f"    title: Synthetic document {d}", "    junk:",
                       f"      - {{lines: [{lines - 1}, {lines}], kind: link-list}}"]
     (data / "documents.yaml").write_text("\n".join(doc_lines) + "\n", encoding="utf-8")
-    return replace(BuildConfig(), seeds_dir=seeds, data_dir=data, build_dir=root / "build")
+    return BuildConfig.for_corpus(Corpus(root=data, documents_dir=seeds, build_dir=root / "build"))
 
 
 def run(name: str, config: BuildConfig) -> dict:
@@ -111,7 +108,7 @@ def main() -> None:
               flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
-        report(run("seeds", replace(BuildConfig(), build_dir=Path(tmp) / "seeds-build")))
+        report(run("seeds", BuildConfig.for_corpus(build_dir=Path(tmp) / "seeds-build")))
         report(run(f"synthetic ×{args.scale}", synthetic_corpus(Path(tmp) / "synthetic", 2 * args.scale)))
         shutil.rmtree(tmp, ignore_errors=True)
 

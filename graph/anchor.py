@@ -8,8 +8,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from graph.clean import SourceText
-from graph.curation import ClaimRecord, CurationError, EvidenceRecord
+from alliance_kg.graph.clean import SourceText
+from alliance_kg.graph.curation import ClaimRecord, EvidenceRecord
 
 CONTEXT = 32   # code points of prefix/suffix: enough to re-find a quote if offsets ever drift
 

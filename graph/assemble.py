@@ -6,25 +6,14 @@ are identical and every node can be dereferenced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 
-from graph.anchor import Anchor
-from graph.clean import SourceText
-from graph.config import DEFAULT_BASE
-from graph.curation import ActorRecord, ClaimRecord, CurationError, Origin, suggest
-from graph.iris import WELL_KNOWN_PREFIXES, Iris
-
-SKOS = Namespace(WELL_KNOWN_PREFIXES["skos"])
-DCTERMS = Namespace(WELL_KNOWN_PREFIXES["dcterms"])
-PROV = Namespace(WELL_KNOWN_PREFIXES["prov"])
-OA = Namespace(WELL_KNOWN_PREFIXES["oa"])
-TIME = Namespace(WELL_KNOWN_PREFIXES["time"])
-ORG = Namespace(WELL_KNOWN_PREFIXES["org"])
-SCHEMA = Namespace(WELL_KNOWN_PREFIXES["schema"])
-SPDX = Namespace(WELL_KNOWN_PREFIXES["spdx"])
-WD = Namespace(WELL_KNOWN_PREFIXES["wd"])
+from alliance_kg.graph.anchor import Anchor
+from alliance_kg.graph.clean import SourceText
+from alliance_kg.graph.curation import ActorRecord, ClaimRecord, Origin, suggest
+from alliance_kg.graph.iris import Iris
+from alliance_kg.graph.vocabulary import DCTERMS, OA, ORG, PREFIXES, PROV, SCHEMA, SKOS, SPDX, TIME, WD
 
 SUPPORT_KIND_TERMS = {"financial": "FinancialSupport", "military": "MilitarySupport",
                       "training": "TrainingSupport", "political": "PoliticalSupport",
@@ -33,22 +22,8 @@ SUPPORT_KIND_TERMS = {"financial": "FinancialSupport", "military": "MilitarySupp
 REUSED_RELATIONS = (ORG.subOrganizationOf, ORG.headOf)
 
 
-def rebase(text: str, base: str) -> str:
-    """Our hand-written files name the default base; a build for another base moves them onto it."""
-    return text if base == DEFAULT_BASE else text.replace(DEFAULT_BASE, base)
-
-
-def load_turtle(path: Path, base: str) -> Graph:
-    """Parse one of our hand-written Turtle files, moved onto the configured base if it differs."""
-    text = rebase(path.read_text(encoding="utf-8"), base)
-    try:
-        return Graph().parse(data=text, format="turtle", publicID=str(path))
-    except Exception as e:   # rdflib raises several parser exception types; all mean the same here
-        raise CurationError(path, getattr(e, "lines", None), None, f"invalid Turtle: {e}") from None
-
-
 @dataclass
-class Vocabulary:
+class ClaimVocabulary:
     """What the ontology lets a claim say: which relations exist and what their objects are."""
 
     relations: dict[URIRef, str]          # property -> "object" | "datatype"
@@ -57,7 +32,7 @@ class Vocabulary:
     ontology: Graph
 
     @classmethod
-    def from_ontology(cls, ontology: Graph, iris: Iris) -> "Vocabulary":
+    def from_ontology(cls, ontology: Graph, iris: Iris) -> "ClaimVocabulary":
         top = iris.term("relation")
         relations: dict[URIRef, str] = {}
         for prop in ontology.transitive_subjects(RDFS.subPropertyOf, top):
@@ -82,7 +57,7 @@ class Vocabulary:
         name = claim.relation
         if ":" in name:
             prefix, _, local = name.partition(":")
-            namespace = self.iris.ONT if prefix == "ak" else WELL_KNOWN_PREFIXES.get(prefix)
+            namespace = self.iris.ONT if prefix == "ak" else PREFIXES.get(prefix)
             if namespace is None:
                 raise claim.fields.error("relation", f"unknown prefix {prefix!r} in {name!r}")
             iri = URIRef(f"{namespace}{local}")
@@ -159,7 +134,7 @@ def add_document(g: Graph, source: SourceText, iris: Iris, origins: dict) -> URI
     return doc
 
 
-def _object_term(claim: ClaimRecord, relation: URIRef, vocabulary: Vocabulary, iris: Iris,
+def _object_term(claim: ClaimRecord, relation: URIRef, vocabulary: ClaimVocabulary, iris: Iris,
                  actors: dict[str, ActorRecord]):
     if vocabulary.relations[relation] == "datatype":
         datatype = vocabulary.ranges.get(relation, XSD.string)
@@ -172,7 +147,7 @@ def _object_term(claim: ClaimRecord, relation: URIRef, vocabulary: Vocabulary, i
     return iris.entity(claim.object)
 
 
-def add_claim(g: Graph, claim: ClaimRecord, anchors: list[Anchor], doc: URIRef, vocabulary: Vocabulary,
+def add_claim(g: Graph, claim: ClaimRecord, anchors: list[Anchor], doc: URIRef, vocabulary: ClaimVocabulary,
               iris: Iris, actors: dict[str, ActorRecord], origins: dict) -> tuple | None:
     relation = vocabulary.resolve(claim)
     if claim.support and not vocabulary.is_support(relation):
@@ -251,9 +226,9 @@ def add_evidence(g: Graph, node: URIRef, n: int, anchor: Anchor, doc: URIRef, ir
 def assemble(iris: Iris, ontology: Graph, actors: dict[str, ActorRecord], sources: dict[str, SourceText],
              claims: list[ClaimRecord], anchors: dict[URIRef, list[Anchor]]) -> AssembledDataset:
     """The asserted dataset: ontology, actors and one named graph per document."""
-    vocabulary = Vocabulary.from_ontology(ontology, iris)
+    vocabulary = ClaimVocabulary.from_ontology(ontology, iris)
     ds = Dataset()
-    for prefix, namespace in sorted(WELL_KNOWN_PREFIXES.items()):
+    for prefix, namespace in sorted(PREFIXES.items()):
         ds.bind(prefix, namespace, replace=True)
     ds.bind("ak", iris.ONT, replace=True)
     ds.bind("id", Namespace(iris.base + "id/"), replace=True)

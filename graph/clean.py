@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.curation import CurationError, DocumentRecord
+from alliance_kg.graph.curation import CurationError, DocumentRecord
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ def _error(record: DocumentRecord, documents_file: Path, key: str, message: str,
     return fields.error(key, message)
 
 
-def read_source(record: DocumentRecord, seeds_dir: Path, documents_file: Path) -> SourceText:
-    path = seeds_dir / record.file
+def read_source(record: DocumentRecord, documents_dir: Path, documents_file: Path) -> SourceText:
+    path = documents_dir / record.file
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from graph.config import PROJECT_ROOT
-from graph.iris import NAME_PATTERN
+from alliance_kg.graph.corpus import REPOSITORY_ROOT
+from alliance_kg.graph.iris import NAME_PATTERN
 
 
 class BuildError(Exception):
@@ -31,10 +31,13 @@ class CurationError(BuildError):
 
 
 def display_path(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(PROJECT_ROOT))
-    except ValueError:
-        return str(path)
+    # Relative to the checkout (e.g. graph/data/actors.yaml) or to where the command runs.
+    for anchor in (REPOSITORY_ROOT, Path.cwd()):
+        try:
+            return str(Path(path).resolve().relative_to(anchor))
+        except ValueError:
+            continue
+    return str(path)
 
 
 # --- YAML with line numbers -----------------------------------------------------------------

@@ -6,7 +6,7 @@ import logging
 import re
 from pathlib import Path
 
-from graph.publish import sort_json
+from alliance_kg.graph.publish import sort_json
 
 # pyLODE embeds the ontology as JSON-LD whose member order follows rdflib's set iteration (it changes
 # with the hash seed); re-serialising that block sorted keeps the build byte-identical.

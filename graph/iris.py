@@ -23,34 +23,10 @@ from dataclasses import dataclass
 
 from rdflib import Namespace, URIRef
 
-from graph.config import DEFAULT_BASE
+from alliance_kg.graph.config import DEFAULT_BASE
 
 # Names that appear in IRI paths: kept to a safe, readable alphabet so that no IRI needs escaping.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
-
-# The vocabularies we reuse; one table so Turtle, JSON-LD and SPARQL prefixes agree.
-WELL_KNOWN_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "time": "http://www.w3.org/2006/time#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "vann": "http://purl.org/vocab/vann/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "spdx": "http://spdx.org/rdf/terms#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "wd": "http://www.wikidata.org/entity/",
-}
-
 
 class InvalidName(ValueError):
     """A name that cannot become part of one of our IRIs."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 
-class QueryFailed(Exception):
+class LocalQueryError(Exception):
     pass
 
 
@@ -22,7 +22,7 @@ class LocalDataset:
     def open(cls, build_dir: Path) -> "LocalDataset":
         manifest_path = Path(build_dir) / "manifest.json"
         if not manifest_path.is_file():
-            raise QueryFailed(f"no built dataset in {build_dir}: run `alliance-kg build` first")
+            raise LocalQueryError(f"no built dataset in {build_dir}: run `alliance-kg build` first")
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         store = ox.Store()
         store.bulk_load(path=str(Path(build_dir) / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
@@ -35,7 +35,7 @@ class LocalDataset:
         try:
             return self.store.query(query, default_graph=graphs)
         except SyntaxError as e:
-            raise QueryFailed(f"malformed query: {e}") from None
+            raise LocalQueryError(f"malformed query: {e}") from None
 
     def run(self, query: str, fmt: str, include_inferred: bool = False) -> str:
         result = self.execute(query, include_inferred)

@@ -1,23 +1,24 @@
 """The build: clean → anchor → assemble → validate → reason → publish, each stage timed."""
 from __future__ import annotations
 
-import json
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from graph.anchor import anchor_claim
-from graph.assemble import AssembledDataset, assemble, load_turtle, rebase
-from graph.clean import SourceText, read_source
-from graph.config import DEFAULT_BASE, BuildConfig
-from graph.docs import write_ontology_html
-from graph.curation import BuildError, CurationError, load_actors, load_claims, load_documents
-from graph.iris import Iris
-from graph.publish import Publication, publish, write_files
-from graph.reason import Inference, add_inferences, infer
-from graph.validate import ValidationFailed, ValidationOutcome, validate
+from alliance_kg.graph.anchor import anchor_claim
+from alliance_kg.graph.assemble import AssembledDataset, assemble
+from alliance_kg.graph.clean import SourceText, read_source
+from alliance_kg.graph.config import DEFAULT_BASE, BuildConfig
+from alliance_kg.graph.curation import BuildError, CurationError, load_actors, load_claims, load_documents
+from alliance_kg.graph.docs import write_ontology_html
+from alliance_kg.graph.iris import Iris
+from alliance_kg.graph.load import load_context, load_turtle, rebase
+from alliance_kg.graph.publish import write_files
+from alliance_kg.graph.reason import Inference, add_inferences, infer
+from alliance_kg.graph.release import Publication, publish
+from alliance_kg.graph.validate import ValidationFailed, ValidationOutcome, validate
 
 __all__ = ["build", "check", "BuildError", "CurationError", "ValidationFailed", "BuildResult"]
 
@@ -58,13 +59,6 @@ class BuildResult:
         return self.publication.manifest
 
 
-def load_context(config: BuildConfig) -> dict:
-    try:
-        return json.loads(rebase(config.context_file.read_text(encoding="utf-8"), config.base))
-    except (OSError, json.JSONDecodeError) as e:
-        raise CurationError(config.context_file, getattr(e, "lineno", None), None, f"unreadable JSON-LD context: {e}") from None
-
-
 def check(config: BuildConfig, timings: Timings | None = None) -> Checked:
     timings = timings or Timings()
     iris = Iris(config.base)
@@ -76,7 +70,7 @@ def check(config: BuildConfig, timings: Timings | None = None) -> Checked:
         for path in sorted(config.claims_dir.glob("*.yaml")):
             claims.extend(load_claims(path, documents, actors))
     with timings.stage("clean"):
-        sources: dict[str, SourceText] = {d.id: read_source(d, config.seeds_dir, config.documents_file)
+        sources: dict[str, SourceText] = {d.id: read_source(d, config.documents_dir, config.documents_file)
                                           for d in documents.values()}
     with timings.stage("anchor"):
         anchors = {iris.claim(c.document, c.id): anchor_claim(sources[c.document], c) for c in claims}
@@ -103,7 +97,7 @@ def build(config: BuildConfig | None = None) -> BuildResult:
         inferences = infer(checked.ontology, actors_graph, assembled.direct_triples, iris)
         add_inferences(assembled.dataset.graph(iris.inferred_graph), inferences, iris)
     shapes_text = rebase(config.shapes_file.read_text(encoding="utf-8"), config.base)
-    context = load_context(config)
+    context = load_context(config.context_file, config.base)
     # The hand-written ontology names the default base; under another base, document the published,
     # rebased ontology.ttl (written before the extra writers run) instead.
     documented = config.ontology_file if config.base == DEFAULT_BASE else None
@@ -111,5 +105,5 @@ def build(config: BuildConfig | None = None) -> BuildResult:
     with timings.stage("serialize"):
         publication = publish(config.build_dir, lambda out: write_files(
             out, iris, assembled.dataset, checked.ontology, shapes_text, context, checked.outcome.report,
-            checked.outcome.text(), assembled.counts, extra))
+            checked.outcome.text(), assembled.counts, config.queries_dir, extra))
     return BuildResult(publication, checked.outcome, inferences, timings)

@@ -1,7 +1,7 @@
 """Write the published dataset: every serialisation, VoID + DCAT, checksums, and the manifest.
 
-Everything is written into a fresh sibling directory and swapped into place only when complete, so a
-failed build leaves the previous build/ untouched. Output is byte-identical across builds: N-Quads
+Files are written into a fresh directory that graph/release.py makes the published build only when
+complete, so a failed build leaves the previous build untouched. Output is byte-identical across builds: N-Quads
 lines are sorted, every other serialisation is written from that sorted order by pyoxigraph (or, for
 JSON-LD, sorted after compaction), and nothing carries a timestamp.
 """
@@ -9,37 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from graph.iris import WELL_KNOWN_PREFIXES, Iris
-
-VOID = Namespace(WELL_KNOWN_PREFIXES["void"])
-DCAT = Namespace(WELL_KNOWN_PREFIXES["dcat"])
-DCTERMS = Namespace(WELL_KNOWN_PREFIXES["dcterms"])
-SPDX = Namespace(WELL_KNOWN_PREFIXES["spdx"])
-SD = Namespace(WELL_KNOWN_PREFIXES["sd"])
-
-MEDIA_TYPES = {".nq": "application/n-quads", ".trig": "application/trig", ".ttl": "text/turtle",
-               ".nt": "application/n-triples", ".jsonld": "application/ld+json",
-               ".rdf": "application/rdf+xml", ".txt": "text/plain", ".json": "application/json",
-               ".html": "text/html"}
-
-
-@dataclass
-class Publication:
-    directory: Path
-    manifest: dict
+from alliance_kg.graph.formats import of_file
+from alliance_kg.graph.iris import Iris
+from alliance_kg.graph.load import rebase
+from alliance_kg.graph.vocabulary import DCAT, DCTERMS, PREFIXES, SD, SPDX, VOID
 
 
 def prefixes(iris: Iris) -> dict[str, str]:
-    table = dict(WELL_KNOWN_PREFIXES)
+    table = dict(PREFIXES)
     table["ak"] = str(iris.ONT)
     table["id"] = iris.base + "id/"
     return table
@@ -86,6 +69,16 @@ def jsonld(graph_or_dataset, context: dict) -> bytes:
     data = json.loads(graph_or_dataset.serialize(format="json-ld", context=context, auto_compact=True))
     body = sort_json({k: v for k, v in data.items() if k != "@context"})
     return (json.dumps({"@context": context["@context"], **body}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def example_queries(queries_dir: Path, base: str) -> list[dict]:
+    """The corpus's example queries (`# title: …` on the first line), in file order, on our base."""
+    out = []
+    for path in sorted(Path(queries_dir).glob("*.rq")):
+        first, _, rest = rebase(path.read_text(encoding="utf-8"), base).partition("\n")
+        title = first.removeprefix("# title:").strip() if first.startswith("# title:") else path.stem
+        out.append({"name": path.name, "title": title, "text": rest.lstrip("\n")})
+    return out
 
 
 def sha256(path: Path) -> str:
@@ -144,7 +137,7 @@ def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int]
 
 def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes_text: str,
                 context: dict, report: Graph, report_text: str, counts: dict,
-                extra_writers=()) -> dict:
+                queries_dir: Path, extra_writers=()) -> dict:
     out.mkdir(parents=True)
     table = prefixes(iris)
     nquads = sorted_nquads(dataset)
@@ -167,15 +160,17 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
     (out / "context.jsonld").write_text(json.dumps(context, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     # pyshacl's report is made of blank nodes: canonical labels (RDFC-style) keep builds identical.
     ox.serialize(graph_triples(to_canonical_graph(report)), str(out / "validation-report.ttl"), ox.RdfFormat.TURTLE,
-                 prefixes={"sh": WELL_KNOWN_PREFIXES["sh"], **table})
+                 prefixes={"sh": PREFIXES["sh"], **table})
     (out / "validation-report.txt").write_text(report_text + "\n", encoding="utf-8")
+    (out / "queries.json").write_text(json.dumps(example_queries(queries_dir, iris.base), ensure_ascii=False, indent=1) + "\n",
+                                      encoding="utf-8")
     for writer in extra_writers:      # e.g. the ontology's HTML documentation (graph/docs.py)
         writer(out)
 
     graph_counts: dict[str, int] = {}
     for q in quads:
         graph_counts[q.graph_name.value] = graph_counts.get(q.graph_name.value, 0) + 1
-    files = [{"name": p.name, "media_type": MEDIA_TYPES.get(p.suffix, "application/octet-stream"),
+    files = [{"name": p.name, "media_type": of_file(p.name).media_type,
               "bytes": p.stat().st_size, "sha256": sha256(p)} for p in sorted(out.iterdir())]
     # void.ttl describes every other file; it cannot hold its own checksum, nor the manifest's.
     void = void_description(iris, files, graph_counts, len(triples))
@@ -189,23 +184,3 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
                 "counts": {**counts, "triples": len(quads), "inferred": graph_counts.get(str(iris.inferred_graph), 0)}}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
-
-
-def publish(build_dir: Path, write) -> Publication:
-    """Run `write(tmp_dir) -> manifest` into a sibling directory, then swap it in for build_dir."""
-    build_dir = Path(build_dir)
-    build_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = build_dir.parent / f".{build_dir.name}.new-{os.getpid()}"
-    old = build_dir.parent / f".{build_dir.name}.old-{os.getpid()}"
-    for leftover in (tmp, old):
-        shutil.rmtree(leftover, ignore_errors=True)
-    try:
-        manifest = write(tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if build_dir.exists():
-        os.rename(build_dir, old)
-    os.rename(tmp, build_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    return Publication(build_dir, manifest)

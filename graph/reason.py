@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import owlrl
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
-from graph.iris import Iris
+from alliance_kg.graph.iris import Iris
 
 NON_USER_NAMESPACES = (str(RDF), str(RDFS), str(OWL), "http://www.w3.org/2001/XMLSchema#")
 

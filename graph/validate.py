@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyshacl
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, Graph, URIRef
 
-from graph.curation import BuildError, Origin
-
-SH = Namespace("http://www.w3.org/ns/shacl#")
+from alliance_kg.graph.curation import BuildError, Origin
+from alliance_kg.graph.vocabulary import SH
 
 
 class ValidationFailed(BuildError):

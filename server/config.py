@@ -8,7 +8,8 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from graph.config import DEFAULT_BASE, PROJECT_ROOT
+from alliance_kg.graph.config import DEFAULT_BASE
+from alliance_kg.graph.corpus import Corpus, CorpusMissing
 
 
 def _env(name: str, default, cast=str):
@@ -22,9 +23,16 @@ def _env(name: str, default, cast=str):
     return cast(raw)
 
 
+def _default_build_dir() -> Path:
+    try:
+        return Corpus.default().build_dir
+    except CorpusMissing:
+        return Path("build").resolve()
+
+
 @dataclass(frozen=True)
 class ServerConfig:
-    build_dir: Path = field(default_factory=lambda: Path(_env("build", str(PROJECT_ROOT / "build"))))
+    build_dir: Path = field(default_factory=lambda: Path(_env("build", None) or _default_build_dir()))
     base: str = field(default_factory=lambda: _env("base", DEFAULT_BASE))
     host: str = field(default_factory=lambda: _env("host", "127.0.0.1"))
     port: int = field(default_factory=lambda: _env("port", 8000, int))

@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.iris import WELL_KNOWN_PREFIXES
-from server import site
+from alliance_kg.graph.vocabulary import PREFIXES
+from alliance_kg.server.app import site
 
-PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(WELL_KNOWN_PREFIXES.items()))
+SPARQL_PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(PREFIXES.items()))
 
 
 def _prefixes() -> str:
     iris = site().iris
-    return f"{PREFIXES}\nPREFIX ak: <{iris.ONT}>\n"
+    return f"{SPARQL_PREFIXES}\nPREFIX ak: <{iris.ONT}>\n"
 
 
 def value(term) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from server.formats import Format
+from alliance_kg.graph.formats import Format
 
 
 class NotAcceptable(Exception):

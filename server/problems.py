@@ -5,7 +5,7 @@ import json
 
 from flask import Response
 
-from server.formats import PROBLEM_JSON
+from alliance_kg.graph.formats import PROBLEM_JSON
 
 TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
           406: "Not Acceptable", 413: "Content Too Large", 414: "URI Too Long",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from server.url_builder import page_of
+from alliance_kg.server.url_builder import page_of
 
 
 def link(iri: str) -> str:

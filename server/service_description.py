@@ -3,19 +3,16 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.iris import WELL_KNOWN_PREFIXES
-from server.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
+from alliance_kg.graph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
+from alliance_kg.graph.vocabulary import PREFIXES
 
-SD = WELL_KNOWN_PREFIXES["sd"]
-VOID = WELL_KNOWN_PREFIXES["void"]
-RDF_TYPE = ox.NamedNode(WELL_KNOWN_PREFIXES["rdf"] + "type")
-RDFS_COMMENT = ox.NamedNode(WELL_KNOWN_PREFIXES["rdfs"] + "comment")
-RDFS_SEE_ALSO = ox.NamedNode(WELL_KNOWN_PREFIXES["rdfs"] + "seeAlso")
+SD = PREFIXES["sd"]
+VOID = PREFIXES["void"]
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+RDFS_COMMENT = ox.NamedNode(PREFIXES["rdfs"] + "comment")
+RDFS_SEE_ALSO = ox.NamedNode(PREFIXES["rdfs"] + "seeAlso")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 # W3C's IRIs for the formats (https://www.w3.org/ns/formats/), by our format names.
-FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-               "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF_XML",
-               "jsonld": "JSON-LD", "trig": "TriG", "nquads": "N-Quads"}
 
 
 def sd(local: str) -> ox.NamedNode:
@@ -51,7 +48,7 @@ def service_description(endpoint_url: str, root_url: str, site, fmt: Format) -> 
         triples.append(ox.Triple(endpoint, sd("feature"), sd("BasicFederatedQuery")))
     for f in RESULT_FORMATS + GRAPH_FORMATS:
         triples.append(ox.Triple(endpoint, sd("resultFormat"),
-                                 ox.NamedNode("http://www.w3.org/ns/formats/" + FORMAT_IRIS[f.name])))
+                                 ox.NamedNode(f.iri)))
     for n, (name, count) in enumerate(sorted(graphs.items()), start=1):
         named = ox.NamedNode(f"{endpoint_url}#named-graph-{n}")
         graph = ox.NamedNode(f"{endpoint_url}#graph-{n}")
@@ -62,4 +59,4 @@ def service_description(endpoint_url: str, root_url: str, site, fmt: Format) -> 
                     ox.Triple(graph, RDF_TYPE, sd("Graph")),
                     ox.Triple(graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(count), datatype=XSD_INTEGER))]
     return ox.serialize(triples, format=fmt.oxigraph, prefixes={"sd": SD, "void": VOID,
-                                                                "rdfs": WELL_KNOWN_PREFIXES["rdfs"]})
+                                                                "rdfs": PREFIXES["rdfs"]})

@@ -7,7 +7,7 @@ resource add a format's extension: /id/Iran.html, /id/Iran.ttl, …
 """
 from __future__ import annotations
 
-from server import site
+from alliance_kg.server.app import site
 
 
 def is_ours(iri: str) -> bool:

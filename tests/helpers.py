@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
-from graph.config import PROJECT_ROOT, BuildConfig
+from alliance_kg.graph.config import BuildConfig
+from alliance_kg.graph.corpus import REPOSITORY_CORPUS, Corpus
 
 AK = "https://w3id.org/alliance-kg/ontology#"
 ID = "https://w3id.org/alliance-kg/id/"
@@ -13,10 +13,14 @@ BASE = "https://w3id.org/alliance-kg/"
 
 
 def copy_of_data(tmp_path: Path) -> BuildConfig:
-    """A BuildConfig over a private copy of graph/data/, so a test can break it freely."""
+    """A BuildConfig over a private copy of the repository's corpus (its curated files; the documents
+    stay where they are), so a test can break it freely. ALLIANCE_KG_CORPUS=<corpus root> names it."""
     data = tmp_path / "data"
-    shutil.copytree(PROJECT_ROOT / "graph" / "data", data)
-    return replace(BuildConfig(), data_dir=data, build_dir=tmp_path / "build")
+    shutil.copytree(REPOSITORY_CORPUS, data)
+    repository = Corpus.open(REPOSITORY_CORPUS)
+    (data / "corpus.yaml").write_text(f"documents: {repository.documents_dir}\nbuild: {tmp_path / 'build'}\n",
+                                      encoding="utf-8")
+    return BuildConfig.for_corpus(data)
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

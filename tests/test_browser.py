@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from server import create_app
-from server.config import ServerConfig
+from alliance_kg.server.app import create_app
+from alliance_kg.server.config import ServerConfig
 from tests.test_sparql_safety import serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -28,7 +28,7 @@ def site_url(build_dir):
         with serving(app) as base:
             yield base
     finally:
-        app.extensions["alliance_kg"].engine.close()
+        app.extensions["alliance_kg"].close()
 
 
 def test_a_reader_follows_the_evidence_and_queries(site_url, tmp_path):

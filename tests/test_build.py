@@ -11,8 +11,8 @@ import pytest
 import rdflib
 from rdflib import RDF, Literal, URIRef
 
-from graph.config import PROJECT_ROOT
-from graph.pipeline import BuildError, build
+from alliance_kg.graph.corpus import REPOSITORY_ROOT as PROJECT_ROOT
+from alliance_kg.graph.pipeline import BuildError, build
 from tests.helpers import AK, BASE, ID, copy_of_data, edit
 
 EXPECTED_FILES = {"dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld", "ontology.ttl",
@@ -128,7 +128,7 @@ def test_claim_carries_time_modality_and_support(published):
 def test_two_builds_are_byte_identical_even_with_another_hash_seed(build_dir, tmp_path):
     other = tmp_path / "again"
     env = dict(os.environ, PYTHONHASHSEED="4242", ALLIANCE_KG_BUILD=str(other))
-    subprocess.run([sys.executable, "-m", "graph.cli", "build"], cwd=PROJECT_ROOT, env=env, check=True,
+    subprocess.run([sys.executable, "-m", "alliance_kg.cli", "build"], cwd=PROJECT_ROOT, env=env, check=True,
                    capture_output=True)
     for path in sorted(build_dir.iterdir()):
         assert (other / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs"
@@ -150,21 +150,20 @@ def test_a_build_that_fails_while_writing_keeps_the_previous_dataset(tmp_path, m
     config = copy_of_data(tmp_path)
     build(config)
     before = {p.name: p.read_bytes() for p in config.build_dir.iterdir()}
-    import graph.publish
+    import alliance_kg.graph.publish
 
     def exploding_void(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr(graph.publish, "void_description", exploding_void)
+    monkeypatch.setattr(alliance_kg.graph.publish, "void_description", exploding_void)
     with pytest.raises(OSError):
         build(config)
     assert {p.name: p.read_bytes() for p in config.build_dir.iterdir()} == before
 
 
 def test_another_base_moves_every_published_file_onto_it(tmp_path):
-    from dataclasses import replace
-    from graph.config import BuildConfig
+    from alliance_kg.graph.config import BuildConfig
     out = tmp_path / "elsewhere"
-    build(replace(BuildConfig(), base="http://localhost:8000/", build_dir=out))
+    build(BuildConfig.for_corpus(build_dir=out, base="http://localhost:8000/"))
     for path in out.iterdir():
         assert "w3id.org/alliance-kg" not in path.read_text(encoding="utf-8"), path.name
     assert (URIRef("http://localhost:8000/id/Iran"), URIRef("http://localhost:8000/ontology#alliedWith"),

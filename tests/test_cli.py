@@ -10,8 +10,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from graph.cli import main
-from graph.config import PROJECT_ROOT
+from alliance_kg.cli import main
+from alliance_kg.graph.corpus import REPOSITORY_ROOT as PROJECT_ROOT
 from tests.helpers import copy_of_data, edit
 
 
@@ -24,7 +24,7 @@ def test_help(command):
 def test_console_script_is_installed():
     done = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "alliance-kg"), "--help"], capture_output=True,
                           text=True) if (PROJECT_ROOT / ".venv" / "bin" / "alliance-kg").exists() else \
-        subprocess.run([sys.executable, "-m", "graph.cli", "--help"], capture_output=True, text=True)
+        subprocess.run([sys.executable, "-m", "alliance_kg.cli", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "build" in done.stdout and "serve" in done.stdout
 
 
@@ -41,7 +41,7 @@ def test_validate_ok_exits_0():
 def test_invalid_data_exits_1_and_names_the_place(tmp_path, monkeypatch):
     config = copy_of_data(tmp_path)
     edit(config.claims_dir / "000_233c5097a7797f3f.yaml", "object: Iraq", "object: Irak")
-    monkeypatch.setenv("ALLIANCE_KG_DATA", str(config.data_dir))
+    monkeypatch.setenv("ALLIANCE_KG_CORPUS", str(config.corpus.root))
     for command in (["validate"], ["build", "--build-dir", str(tmp_path / "out")]):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 1
@@ -81,7 +81,7 @@ def test_validate_names_the_curated_line_of_a_shape_violation(tmp_path, monkeypa
     report points at the YAML entry it came from."""
     config = copy_of_data(tmp_path)
     edit(config.actors_file, "governmentOf: Syria", "governmentOf: Hezbollah")
-    monkeypatch.setenv("ALLIANCE_KG_DATA", str(config.data_dir))
+    monkeypatch.setenv("ALLIANCE_KG_CORPUS", str(config.corpus.root))
     result = CliRunner().invoke(main, ["validate"])
     assert result.exit_code == 1
     assert "Violation" in result.output and "governmentOf" in result.output

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from graph.curation import CurationError
-from graph.pipeline import build
+from alliance_kg.graph.curation import CurationError
+from alliance_kg.graph.pipeline import build
 from tests.helpers import copy_of_data, edit, line_of
 
 DOC0 = "000_233c5097a7797f3f"
@@ -122,13 +122,12 @@ def test_bad_actor_class_in_actors_file(tmp_path):
 
 
 def test_document_changed_on_disk(tmp_path):
-    from dataclasses import replace
     import shutil
     config = copy_of_data(tmp_path)
     seeds = tmp_path / "seeds"
-    shutil.copytree(config.seeds_dir, seeds)
+    shutil.copytree(config.documents_dir, seeds)
     (seeds / f"{DOC0}.txt").write_text((seeds / f"{DOC0}.txt").read_text() + " ", encoding="utf-8")
-    config = replace(config, seeds_dir=seeds)
+    config = config.with_documents(seeds)
     error = run_expecting_error(config)
     assert error.file == config.documents_file and "SHA-256" in error.message
     assert error.field == "documents[0].sha256" and error.line == line_of(config.documents_file, "e77d9d634fa1")
@@ -179,13 +178,12 @@ def test_occurrence_beyond_the_count(tmp_path):
 def test_document_that_is_not_utf8(tmp_path):
     import hashlib
     import shutil
-    from dataclasses import replace
     config = copy_of_data(tmp_path)
     seeds = tmp_path / "seeds"
-    shutil.copytree(config.seeds_dir, seeds)
+    shutil.copytree(config.documents_dir, seeds)
     raw = (seeds / f"{DOC0}.txt").read_bytes() + b"\xff"
     (seeds / f"{DOC0}.txt").write_bytes(raw)
     edit(config.documents_file, "e77d9d634fa1be8f5ceeb3c1f70bc3daa73707465a08979d9bf41eb17a3c9709",
          hashlib.sha256(raw).hexdigest())
-    error = run_expecting_error(replace(config, seeds_dir=seeds))
+    error = run_expecting_error(config.with_documents(seeds))
     assert "UTF-8" in str(error) and f"{DOC0}.txt" in str(error) and error.field == "documents[0].file"

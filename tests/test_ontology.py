@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import owlrl
 import pytest
-from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
-from graph.config import BuildConfig
+from alliance_kg.graph.config import BuildConfig
 
 AK = Namespace("https://w3id.org/alliance-kg/ontology#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
@@ -16,7 +16,7 @@ ONTOLOGY = URIRef("https://w3id.org/alliance-kg/ontology")
 
 @pytest.fixture(scope="module")
 def ontology():
-    return Graph().parse(BuildConfig().ontology_file)
+    return Graph().parse(BuildConfig.for_corpus().ontology_file)
 
 
 def test_ontology_header(ontology):

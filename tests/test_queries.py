@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from graph.config import BuildConfig
-from graph.localquery import LocalDataset
+from alliance_kg.graph.config import BuildConfig
+from alliance_kg.graph.localquery import LocalDataset
 
-QUERIES = BuildConfig().queries_dir
+QUERIES = BuildConfig.for_corpus().queries_dir
 EXPECTED = yaml.safe_load((QUERIES / "expected.yaml").read_text(encoding="utf-8"))
 
 
@@ -32,8 +32,8 @@ def test_example_query(local, name):
 
 
 def test_claims_per_document_matches_the_curated_files(local):
-    from graph.curation import load_yaml
-    config = BuildConfig()
+    from alliance_kg.graph.curation import load_yaml
+    config = BuildConfig.for_corpus()
     curated = {p.stem: len(load_yaml(p)["claims"]) for p in config.claims_dir.glob("*.yaml")}
     rows = local.execute((QUERIES / "6-claims-per-document.rq").read_text(encoding="utf-8"))
     counted = {s["document"].value.rsplit("/", 1)[1]: int(s["claims"].value) for s in rows}

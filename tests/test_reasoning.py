@@ -5,8 +5,8 @@ import pytest
 import rdflib
 from rdflib import OWL, RDF, RDFS, Literal, URIRef
 
-from graph.config import BuildConfig
-from graph.pipeline import check
+from alliance_kg.graph.config import BuildConfig
+from alliance_kg.graph.pipeline import check
 from tests.helpers import AK, BASE, ID
 
 ORG = rdflib.Namespace("http://www.w3.org/ns/org#")
@@ -72,7 +72,7 @@ def test_history_stays_consistent(inferred):
 
 
 def test_reasoning_never_changes_the_asserted_graphs(build_dir):
-    checked = check(BuildConfig())
+    checked = check(BuildConfig.for_corpus())
     before = {q for q in checked.assembled.dataset.quads((None, None, None, None))}
     published = rdflib.Dataset()
     published.parse(build_dir / "dataset.nq", format="nquads")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
-from graph.assemble import load_turtle
-from graph.config import BuildConfig
-from graph.pipeline import check
-from graph.validate import validate
+from alliance_kg.graph.config import BuildConfig
+from alliance_kg.graph.load import load_turtle
+from alliance_kg.graph.pipeline import check
+from alliance_kg.graph.validate import validate
 from tests.helpers import AK, BASE, ID
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -20,7 +20,7 @@ CLAIM = URIRef(f"{BASE}claim/000_233c5097a7797f3f/iran-allied-iraq")
 
 @pytest.fixture(scope="module")
 def checked():
-    return check(BuildConfig())
+    return check(BuildConfig.for_corpus())
 
 
 @pytest.fixture()
@@ -33,7 +33,7 @@ def data(checked):
 
 @pytest.fixture(scope="module")
 def shapes():
-    config = BuildConfig()
+    config = BuildConfig.for_corpus()
     return load_turtle(config.shapes_file, config.base)
 
 

@@ -8,10 +8,10 @@ import rdflib
 import yaml
 from rdflib.query import Result
 
-from graph.config import BuildConfig
+from alliance_kg.graph.config import BuildConfig
 from tests.helpers import BASE
 
-QUERIES = BuildConfig().queries_dir
+QUERIES = BuildConfig.for_corpus().queries_dir
 EXPECTED = yaml.safe_load((QUERIES / "expected.yaml").read_text(encoding="utf-8"))
 
 

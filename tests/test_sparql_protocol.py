@@ -170,7 +170,7 @@ def test_missing_query_in_post_is_400(client):
 
 
 def test_repeated_query_parameter_is_400(client):
-    assert client.get(f"/sparql?query=ASK{{}}&query=ASK{{}}").status_code == 400
+    assert client.get("/sparql?query=ASK{}&query=ASK{}").status_code == 400
 
 
 def test_other_methods_are_405(client):

@@ -13,8 +13,8 @@ import urllib.parse
 import pytest
 import waitress.server
 
-from server import create_app
-from server.config import ServerConfig
+from alliance_kg.server.app import create_app
+from alliance_kg.server.config import ServerConfig
 from tests.helpers import AK, ID
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -40,7 +40,7 @@ def app_with(build_dir, **settings):
     try:
         yield app
     finally:
-        app.extensions["alliance_kg"].engine.close()
+        app.extensions["alliance_kg"].close()
 
 
 def fetch(base: str, query: str, timeout: float = 30, **params):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from server.problems import problem
+from alliance_kg.server.problems import problem
 
 
 def register_views(app: Flask) -> None:
-    from server.views import downloads, home, ontology, resources, sparql, void
+    from alliance_kg.server.views import downloads, home, ontology, resources, sparql, void
 
     for module in (home, sparql, resources, ontology, downloads, void):
         app.register_blueprint(module.bp)

@@ -6,11 +6,12 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, render_template, request
 
-from server import render_helpers, site
-from server.formats import HTML
-from server.problems import problem
-from server.url_builder import download_url
-from server.views.resources import finish
+from alliance_kg.graph.formats import HTML, of_file
+from alliance_kg.server import render_helpers
+from alliance_kg.server.app import site
+from alliance_kg.server.problems import problem
+from alliance_kg.server.url_builder import download_url
+from alliance_kg.server.views.resources import finish
 
 bp = Blueprint("downloads", __name__)
 
@@ -37,19 +38,13 @@ def download(name: str):
         return problem(404, f"no file {name!r} in this build; see /downloads")
     f = published[name]
     if "gzip" in request.accept_encodings and request.accept_encodings["gzip"] > 0:
-        response = Response(_gzipped(site().dataset.version, name), content_type=_content_type(f.media_type))
+        response = Response(_gzipped(site().dataset.version, name), content_type=of_file(name).content_type)
         response.headers["Content-Encoding"] = "gzip"
         tag = "gzip"
     else:
-        response = Response((site().dataset.directory / name).read_bytes(), content_type=_content_type(f.media_type))
+        response = Response((site().dataset.directory / name).read_bytes(), content_type=of_file(name).content_type)
         tag = "identity"
     response.headers["Digest"] = f"sha-256={f.sha256}"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.vary.add("Accept-Encoding")
     return finish(response, "download", name, tag)
-
-
-def _content_type(media_type: str) -> str:
-    textual = media_type.startswith("text/") or media_type.endswith(("+json", "json", "n-quads", "n-triples",
-                                                                       "trig", "+xml"))
-    return f"{media_type}; charset=utf-8" if textual else media_type

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from server import render_helpers, site
-from server.formats import HTML
-from server.network import overview_svg
-from server.views.resources import finish
+from alliance_kg.graph.formats import HTML
+from alliance_kg.server import render_helpers
+from alliance_kg.server.app import site
+from alliance_kg.server.network import overview_svg
+from alliance_kg.server.views.resources import finish
 
 bp = Blueprint("home", __name__)
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from server import render_helpers, site
-from server.formats import HTML, JSONLD, RDFXML, TURTLE, by_extension
-from server.problems import problem
-from server.views.resources import finish, see_other
+from alliance_kg.graph.formats import HTML, JSONLD, RDFXML, TURTLE, by_extension
+from alliance_kg.server import render_helpers
+from alliance_kg.server.app import site
+from alliance_kg.server.problems import problem
+from alliance_kg.server.views.resources import finish, see_other
 
 bp = Blueprint("ontology", __name__)
 

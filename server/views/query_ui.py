@@ -6,27 +6,26 @@ from functools import lru_cache
 
 from flask import Response, render_template, request
 
-from graph.config import BuildConfig
-from graph.iris import WELL_KNOWN_PREFIXES
-from server import render_helpers, site
-from server.formats import HTML
+from alliance_kg.graph.formats import HTML
+from alliance_kg.graph.vocabulary import PREFIXES
+from alliance_kg.server import render_helpers
+from alliance_kg.server.app import site
 
 
-@lru_cache(maxsize=1)
-def example_queries() -> tuple:
-    """The README's example queries (graph/queries/*.rq, first line `# title: …`), in file order."""
-    out = []
-    for path in sorted(BuildConfig().queries_dir.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        first, _, rest = text.partition("\n")
-        title = first.removeprefix("# title:").strip() if first.startswith("# title:") else path.stem
-        out.append({"title": title, "text": rest.lstrip("\n")})
-    return tuple(out)
+def example_queries() -> list[dict]:
+    """The corpus's example queries, as published with the dataset version this request sees."""
+    return _example_queries(site().dataset.directory)
+
+
+@lru_cache(maxsize=4)
+def _example_queries(directory) -> list[dict]:
+    path = directory / "queries.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 
 def render() -> Response:
-    examples = list(example_queries())
-    prefixes = {**WELL_KNOWN_PREFIXES, "ak": str(site().iris.ONT), "id": site().iris.base + "id/"}
+    examples = example_queries()
+    prefixes = {**PREFIXES, "ak": str(site().iris.ONT), "id": site().iris.base + "id/"}
     body = render_template("query.html", examples=examples, endpoint=request.base_url, iri=None,
                            examples_json=json.dumps(examples).replace("</", "<\\/"),
                            prefixes_json=json.dumps(prefixes, sort_keys=True),

@@ -11,15 +11,15 @@ from datetime import datetime, timezone
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
 
-from graph.iris import NAME_PATTERN
-from server import describe, site
-from server.formats import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, by_extension
-from server.http import strong_etag
-from server.negotiation import NotAcceptable, choose
-from server.network import neighbourhood_svg
-from server.problems import problem
-from server.url_builder import iri_of, page_of, path_of
-from server import render_helpers
+from alliance_kg.graph.formats import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, by_extension
+from alliance_kg.graph.iris import NAME_PATTERN
+from alliance_kg.server import describe, render_helpers
+from alliance_kg.server.app import site
+from alliance_kg.server.http import strong_etag
+from alliance_kg.server.negotiation import NotAcceptable, choose
+from alliance_kg.server.network import neighbourhood_svg
+from alliance_kg.server.problems import problem
+from alliance_kg.server.url_builder import iri_of, page_of, path_of
 
 bp = Blueprint("resources", __name__)
 
@@ -28,7 +28,7 @@ QUAD_FORMATS = (TRIG, NQUADS)
 
 
 def _prefixes() -> dict[str, str]:
-    from graph.publish import prefixes
+    from alliance_kg.graph.publish import prefixes
     return prefixes(site().iris)
 
 

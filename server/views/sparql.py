@@ -7,15 +7,23 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from server import site
-from server.engine import Answer, QueryFailed, QueryRequest
-from server.formats import (GRAPH_FORMATS, JSONLD, NTRIPLES, RDFXML, RESULT_FORMATS, TURTLE,
-                            by_media_type, by_name)
-from server.http import not_modified, preflight, strong_etag
-from server.negotiation import NotAcceptable, choose, prefers_html
-from server.problems import Problem, problem
-from server.sparql_text import analyze
-from server.service_description import service_description
+from alliance_kg.graph.formats import (
+    GRAPH_FORMATS,
+    JSONLD,
+    NTRIPLES,
+    RDFXML,
+    RESULT_FORMATS,
+    TURTLE,
+    by_media_type,
+    by_name,
+)
+from alliance_kg.server.app import site
+from alliance_kg.server.engine import Answer, QueryFailed, QueryRequest
+from alliance_kg.server.http import not_modified, preflight, strong_etag
+from alliance_kg.server.negotiation import NotAcceptable, choose, prefers_html
+from alliance_kg.server.problems import Problem, problem
+from alliance_kg.server.service_description import service_description
+from alliance_kg.server.sparql_text import analyze
 
 bp = Blueprint("sparql", __name__)
 
@@ -145,7 +153,7 @@ def sparql():
 def describe_service(options) -> Response:
     accept = request.headers.get("Accept")
     if prefers_html(accept) and not options.get("format"):
-        from server.views.query_ui import render
+        from alliance_kg.server.views.query_ui import render
         response = render()
     else:
         offered = (TURTLE, JSONLD, RDFXML, NTRIPLES)

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from server import site
-from server.formats import JSONLD, NTRIPLES, RDFXML, TURTLE
-from server.negotiation import NotAcceptable, choose
-from server.problems import problem
-from server.views.resources import finish
+from alliance_kg.graph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE
+from alliance_kg.server.app import site
+from alliance_kg.server.negotiation import NotAcceptable, choose
+from alliance_kg.server.problems import problem
+from alliance_kg.server.views.resources import finish
 
 bp = Blueprint("void", __name__)
 OFFERED = (TURTLE, JSONLD, RDFXML, NTRIPLES)
@@ -25,7 +25,7 @@ def void():
     if fmt is TURTLE:
         body = path.read_bytes()
     else:
-        from graph.publish import prefixes
+        from alliance_kg.graph.publish import prefixes
         body = ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), format=fmt.oxigraph,
                             prefixes=prefixes(site().iris))
     return finish(Response(body, content_type=fmt.content_type), "void", fmt.name, vary_accept=True)

@@ -9,7 +9,7 @@ import json
 
 import pyoxigraph as ox
 
-from server.formats import ALL, by_name
+from alliance_kg.graph.formats import ALL, by_name
 
 
 def _term_json(term) -> dict:

@@ -1,0 +1,86 @@
+"""Query evaluation behind one small interface: what the views may ask of a store.
+
+    engine/__init__.py   the interface (QueryEngine), requests, answers and the errors views turn into HTTP
+    engine/layout.py     which graphs make the default graph, and how a protocol request maps to a dataset
+    engine/pool.py       the pool of worker processes that evaluates untrusted queries under a hard timeout
+    engine/worker.py     the body of one worker process (no Flask: workers import only what they need)
+    engine/embedded.py   the default engine: pyoxigraph over the published dataset
+
+
+Two callers, two paths: the pages run trusted, fixed queries (`select`, `construct`, `ask`); the
+SPARQL endpoint runs untrusted ones (`run`), bounded in time and concurrency.
+
+A remote store (Virtuoso, Fuseki…) implements the same methods by sending the query over
+the SPARQL protocol and parsing the answer with pyoxigraph.parse_query_results, so the terms the
+pages see stay pyoxigraph terms.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from alliance_kg.server.engine.layout import GraphLayout
+
+# --- what the endpoint asks, and what it gets back ------------------------------------------
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+    include_inferred: bool = False
+    use_query_dataset: bool = False     # the query's own FROM / FROM NAMED apply (no protocol graphs)
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str          # "solutions" | "boolean" | "graph"
+    body: bytes
+    rows: int
+    truncated: bool
+
+
+class QueryFailed(Exception):
+    """A query the endpoint will not answer; `status` is the HTTP status the protocol prescribes."""
+
+    status = 500
+    title = "Query failed"
+
+    def __init__(self, detail: str, retry_after: int | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.retry_after = retry_after
+
+
+class MalformedQuery(QueryFailed):
+    status, title = 400, "Malformed query"
+
+
+class QueryTimeout(QueryFailed):
+    status, title = 503, "Query timed out"
+
+
+class Saturated(QueryFailed):
+    status, title = 503, "Server busy"
+
+
+class QueryEngine(Protocol):
+    """Everything a view may ask of the store behind one dataset version."""
+
+    version: str          # the dataset version this engine answers for
+    layout: GraphLayout   # which graphs exist, and which make the default graph
+
+    def select(self, query: str, *, graphs: str = "asserted") -> list[dict]: ...
+    def construct(self, query: str, *, graphs: str = "asserted") -> list[ox.Triple]: ...
+    def ask(self, query: str, *, graphs: str = "asserted") -> bool: ...
+    def run(self, request: QueryRequest, result_format: str) -> Answer: ...
+    def close(self) -> None: ...
+
+
+def create_engine(config, dataset) -> QueryEngine:
+    """The engine for one published dataset version (config: ServerConfig, dataset: PublishedDataset)."""
+    from alliance_kg.server.engine.embedded import OxigraphEngine
+
+    return OxigraphEngine(config, dataset)

@@ -1,0 +1,44 @@
+"""The default engine: pyoxigraph over the published N-Quads, in-process for the pages (trusted,
+fixed queries: microseconds, no process hop) and pooled for the endpoint (untrusted queries)."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from alliance_kg.server.config import ServerConfig
+from alliance_kg.server.dataset import PublishedDataset
+from alliance_kg.server.engine import Answer, QueryRequest
+from alliance_kg.server.engine.layout import GraphLayout
+from alliance_kg.server.engine.pool import WorkerPool
+
+
+class OxigraphEngine:
+    """pyoxigraph over the published N-Quads: in-process for the pages, pooled for the endpoint."""
+
+    def __init__(self, config: ServerConfig, dataset: PublishedDataset):
+        self.version = dataset.version
+        self.layout = GraphLayout.of(dataset)
+        self.store = ox.Store()
+        self.store.bulk_load(path=str(dataset.nquads), format=ox.RdfFormat.N_QUADS)
+        self.pool = WorkerPool(config, str(dataset.nquads), self.layout)
+
+    def _graphs(self, graphs: str) -> list[ox.NamedNode]:
+        if graphs not in ("asserted", "all"):
+            raise ValueError(f"graphs must be 'asserted' or 'all', not {graphs!r}")
+        return [ox.NamedNode(g) for g in self.layout.default_graph(graphs == "all")]
+
+    def select(self, query: str, *, graphs: str = "asserted") -> list[dict]:
+        solutions = self.store.query(query, default_graph=self._graphs(graphs))
+        names = [v.value for v in solutions.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+    def construct(self, query: str, *, graphs: str = "asserted") -> list[ox.Triple]:
+        return list(self.store.query(query, default_graph=self._graphs(graphs)))
+
+    def ask(self, query: str, *, graphs: str = "asserted") -> bool:
+        return bool(self.store.query(query, default_graph=self._graphs(graphs)))
+
+    def run(self, request: QueryRequest, result_format: str) -> Answer:
+        return self.pool.run(request, result_format)
+
+    def close(self) -> None:
+        self.pool.close()

@@ -1,0 +1,93 @@
+"""The pool of processes that evaluate untrusted queries.
+
+pyoxigraph cannot be interrupted from Python, so a hard timeout means killing the process that
+evaluates the query; the pool replaces it and every other client keeps being served. Concurrency is
+bounded: beyond the workers and a short waiting line, clients get 503 + Retry-After at once instead of
+a growing queue.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+
+from alliance_kg.server.config import ServerConfig
+from alliance_kg.server.engine import Answer, MalformedQuery, QueryFailed, QueryRequest, QueryTimeout, Saturated, worker
+from alliance_kg.server.engine.layout import GraphLayout, evaluation_arguments
+
+
+class _Worker:
+    def __init__(self, context, nquads: str, max_rows: int):
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=worker.serve, args=(child, nquads, max_rows), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.connection.close()
+
+
+class WorkerPool:
+    def __init__(self, config: ServerConfig, nquads: str, layout: GraphLayout):
+        self.config, self.nquads, self.layout = config, nquads, layout
+        self.context = multiprocessing.get_context("spawn")   # never fork a threaded server
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.waiting = 0
+        self.lock = threading.Lock()
+        self.closed = False
+        for _ in range(max(1, config.workers)):
+            self.idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        return _Worker(self.context, self.nquads, self.config.max_rows)
+
+    def _replace(self, dead: _Worker) -> None:
+        def restart():
+            dead.kill()
+            if not self.closed:
+                self.idle.put(self._start())
+        threading.Thread(target=restart, daemon=True).start()
+
+    def run(self, request: QueryRequest, result_format: str) -> Answer:
+        with self.lock:
+            if self.waiting >= self.config.workers + self.config.max_waiting:
+                raise Saturated("all query workers are busy and the waiting line is full", retry_after=1)
+            self.waiting += 1
+        try:
+            try:
+                w = self.idle.get(timeout=self.config.timeout)
+            except queue.Empty:
+                raise Saturated("no query worker became free in time", retry_after=2) from None
+            job = (request.query, evaluation_arguments(self.layout, request), result_format)
+            try:
+                w.connection.send(job)
+                if not w.connection.poll(self.config.timeout):
+                    self._replace(w)
+                    raise QueryTimeout(f"the query ran longer than {self.config.timeout:g} s and was stopped",
+                                       retry_after=max(1, int(self.config.timeout)))
+                outcome = w.connection.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                self._replace(w)
+                raise QueryFailed("the query worker died while evaluating this query") from None
+            self.idle.put(w)
+        finally:
+            with self.lock:
+                self.waiting -= 1
+        status, payload = outcome
+        if status == "ok":
+            return Answer(**payload)
+        if status == "syntax":
+            raise MalformedQuery(payload)
+        raise QueryFailed(payload)
+
+    def close(self) -> None:
+        self.closed = True
+        while True:
+            try:
+                self.idle.get_nowait().kill()
+            except queue.Empty:
+                break
+
+
