@@ -135,7 +135,12 @@ def query(query, fmt, inferred, build_dir):
 @click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
               help="A SERVICE endpoint queries may call (repeatable; none by default) "
                    "[env ALLIANCE_KG_SERVICE_ALLOWLIST, comma-separated].")
-def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_service):
+@click.option("--store", default=None, metavar="QUERY_URL",
+              help="Answer every page and query from this SPARQL 1.1 endpoint, loaded by `alliance-kg push`, "
+                   "instead of the embedded store [env ALLIANCE_KG_STORE].")
+@click.option("--store-auth", default=None, metavar="USER:PASSWORD",
+              help="Credentials for --store (HTTP Basic; digest:USER:PASSWORD for Digest) [env ALLIANCE_KG_STORE_AUTH].")
+def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_service, store, store_auth):
     """Serve the dataset over HTTP: SPARQL endpoint, linked data and pages.
 
     Builds the corpus first when its build folder holds no dataset. Nothing is fetched from the
@@ -147,7 +152,8 @@ def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_serv
     config = build_config(build_dir)
     server_config = ServerConfig().replace(host=host, port=port, build_dir=config.build_dir, timeout=timeout,
                                            max_rows=max_rows, workers=workers, threads=threads,
-                                           service_allowlist=tuple(allow_service) or None)
+                                           service_allowlist=tuple(allow_service) or None, store=store,
+                                           store_auth=store_auth)
     if not (config.build_dir / "manifest.json").is_file():
         from alliance_kg.graph.pipeline import BuildError
         from alliance_kg.graph.pipeline import build as run_build
@@ -158,7 +164,52 @@ def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_serv
         except BuildError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(1)
-    serve_forever(server_config, announce=click.echo)
+    from alliance_kg.server.engine.remote import StoreNotLoaded
+
+    try:
+        serve_forever(server_config, announce=click.echo)
+    except StoreNotLoaded as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--gsp", "gsp_url", required=True, metavar="URL",
+              help="The store's SPARQL 1.1 Graph Store HTTP Protocol endpoint (graphs are PUT to URL?graph=…).")
+@click.option("--query-url", default=None, metavar="URL",
+              help="The store's SPARQL 1.1 query endpoint, to verify the load [default: the --gsp URL].")
+@click.option("--auth", default=None, metavar="USER:PASSWORD", envvar="ALLIANCE_KG_STORE_AUTH",
+              help="Credentials for both endpoints (HTTP Basic; digest:USER:PASSWORD for Digest) "
+                   "[env ALLIANCE_KG_STORE_AUTH].")
+@click.option("--keep-previous", is_flag=True,
+              help="Keep the graphs of the version served until now (for servers still running the old build).")
+@click.option("--timeout", default=300.0, show_default=True, type=float, help="Seconds per HTTP request.")
+@build_dir_option
+def push(gsp_url, query_url, auth, keep_previous, timeout, build_dir):
+    """Load the built dataset into a remote triplestore, verify it, then switch to it.
+
+    Each named graph is PUT under a versioned name (<graph>?version=<dataset version>) beside the
+    version being served; the triple counts are verified through the query endpoint; only then the
+    record graph <BASE graph/store-version> is switched and the older versions are deleted. A failed
+    push leaves the store serving the previous version. Serve it with `alliance-kg serve --store`.
+    """
+    from alliance_kg.push import PushError
+    from alliance_kg.push import push as run_push
+    from alliance_kg.server.dataset import DatasetMissing
+
+    config = build_config(build_dir)
+    try:
+        report = run_push(config.build_dir, gsp_url, query_url, auth or "", keep_previous, timeout, announce=click.echo)
+    except (PushError, DatasetMissing) as e:
+        click.echo(f"error: {e}", err=True)
+        click.echo("push failed; the store still serves the version it served before.", err=True)
+        sys.exit(1)
+    if report.unchanged:
+        click.echo(f"the store already serves version {report.version}; nothing pushed")
+        return
+    click.echo(f"pushed version {report.version} ({sum(report.graphs.values())} triples in {len(report.graphs)} "
+               f"graphs, verified); replaced {report.previous or 'nothing'}; deleted {len(report.deleted)} old graph(s)")
+    click.echo("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items()))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ import re
 import pytest
 import rdflib
 
+from tests import stores
 from tests.helpers import AK, BASE, ID
+
+pytestmark = stores.BACKENDS   # every test here runs on the embedded engine and on each real store
 
 CLAIM = "/claim/000_233c5097a7797f3f/iran-allied-iraq"
 DOCUMENT = "/document/000_233c5097a7797f3f"

@@ -8,7 +8,10 @@ import pytest
 import rdflib
 from rdflib.query import Result
 
+from tests import stores
 from tests.helpers import AK, BASE, ID
+
+pytestmark = stores.BACKENDS   # every test here runs on the embedded engine and on each real store
 
 SELECT = f"SELECT ?s WHERE {{ ?s a <{AK}InformalNetwork> }} ORDER BY ?s"
 CONSTRUCT = f"CONSTRUCT {{ ?s a <{AK}InformalNetwork> }} WHERE {{ ?s a <{AK}InformalNetwork> }}"
