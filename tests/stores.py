@@ -29,7 +29,7 @@ class StoreServer:
     name: str
     query_url: str
     gsp_url: str
-    process: subprocess.Popen
+    process: subprocess.Popen | None
 
 
 def free_port() -> int:
@@ -125,6 +125,10 @@ def install_virtuoso() -> str:
 
 @contextlib.contextmanager
 def virtuoso(directory: Path):
+    reuse = os.environ.get("ALLIANCE_KG_TEST_VIRTUOSO")   # http://host:port of a running, writable Virtuoso
+    if reuse:
+        yield StoreServer("virtuoso", reuse + "/sparql", reuse + "/sparql-graph-crud", None)
+        return
     executable = install_virtuoso()
     sql, http = free_port(), free_port()
     (directory / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=directory, sql=sql, http=http), encoding="utf-8")
