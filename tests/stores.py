@@ -24,6 +24,18 @@ import pytest
 BACKENDS = pytest.mark.parametrize("backend", ["embedded", "oxigraph", "virtuoso"], indirect=True, scope="session")
 
 
+# Where a store evaluates a query against the standard, no engine can repair the answer afterwards; the
+# tests it fails are expected to fail there (strictly: they must fail, so a fixed store is noticed).
+VIRTUOSO_PATHS = ("Virtuoso 7.2 drops the zero-length matches of a `*` property path whose start is a variable "
+                  "(?s a/rdfs:subClassOf* ak:Actor gives 1 of 8 proxies), and rejects an alternative under `*` "
+                  "inside GRAPH ?g (\"transitive start not given\"): the home network and claim parts come out short")
+
+
+def known_store_bug(request, backend: str, store: str, reason: str) -> None:
+    if backend == store:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
 @dataclass(frozen=True)
 class StoreServer:
     name: str

@@ -37,7 +37,9 @@ def test_the_iri_itself_is_303_to_a_document(client, kind, accept, extension):
 
 @pytest.mark.parametrize("kind", sorted(RESOURCES))
 @pytest.mark.parametrize("extension, fmt, media_type", RDF_DOCUMENTS)
-def test_documents_parse_back_and_describe_the_resource(client, kind, extension, fmt, media_type):
+def test_documents_parse_back_and_describe_the_resource(client, kind, extension, fmt, media_type, request, backend):
+    if kind == "claim":
+        stores.known_store_bug(request, backend, "virtuoso", stores.VIRTUOSO_PATHS)
     path = RESOURCES[kind]
     r = client.get(path + extension)
     assert r.status_code == 200 and r.mimetype == media_type
@@ -49,7 +51,8 @@ def test_documents_parse_back_and_describe_the_resource(client, kind, extension,
     assert r.headers["ETag"] and r.headers["Last-Modified"] and "max-age" in r.headers["Cache-Control"]
 
 
-def test_entity_document_holds_claims_evidence_and_inferences_apart(client):
+def test_entity_document_holds_claims_evidence_and_inferences_apart(client, request, backend):
+    stores.known_store_bug(request, backend, "virtuoso", stores.VIRTUOSO_PATHS)
     ds = rdflib.Dataset()
     ds.parse(data=client.get("/id/Iran.trig").data, format="trig")
     graphs = {str(g.identifier): g for g in ds.graphs()}
@@ -141,7 +144,8 @@ def test_claim_page(client):
     assert "Iran allied with Iraq" in page and "very close allies" in page
 
 
-def test_home_page_counts_network_and_links(client):
+def test_home_page_counts_network_and_links(client, request, backend):
+    stores.known_store_bug(request, backend, "virtuoso", stores.VIRTUOSO_PATHS)
     page = client.get("/").data.decode()
     assert "<svg" in page and page.count('class="edge') > 50
     for link in ('href="/sparql"', 'href="/downloads"', 'href="/ontology"', 'href="/.well-known/void"'):

@@ -20,7 +20,7 @@ from alliance_kg.cli import main
 from alliance_kg.push import PushError, push
 from alliance_kg.server.app import create_app
 from alliance_kg.server.config import ServerConfig
-from alliance_kg.server.engine.remote import RDF_LANG_STRING, StoreNotLoaded, normal
+from alliance_kg.server.engine.remote import StoreNotLoaded
 from alliance_kg.server.engine.versioned import GraphNames, record_graph
 from tests import stores
 from tests.helpers import AK, BASE, ID
@@ -139,12 +139,6 @@ def test_store_names_are_rewritten_in_queries_and_back_in_answers():
     assert f"PREFIX g: <{BASE}graph/>" in rewritten and f"<{BASE}graph/other>" in rewritten
     assert names.term(ox.NamedNode(ACTORS + "?version=v1")) == ox.NamedNode(ACTORS)
     assert names.term(ox.NamedNode(ACTORS + "?version=v0")) == ox.NamedNode(ACTORS + "?version=v0")
-
-
-def test_store_deviations_are_normalised():
-    # Virtuoso may type a language-less string as rdf:langString; RDF 1.1 says it is a plain string.
-    assert normal(ox.Literal("x", datatype=ox.NamedNode(RDF_LANG_STRING))) == ox.Literal("x")
-    assert normal(ox.Literal("x", language="en")) == ox.Literal("x", language="en")
 
 
 @pytest.fixture()

@@ -101,6 +101,16 @@ def test_tsv_follows_the_spec_escaping(client):
     assert str(parsed[0][0]) == 'a\tb\nc"d' and parsed[0][1].language == "en"
 
 
+def test_terms_are_written_by_our_serialisers_whatever_the_store_wrote(client):
+    # Virtuoso writes "typed-literal" bindings and an explicit xsd:string; the answer is the standard's.
+    q = ('SELECT ?t ?n ?l WHERE { BIND("x"^^<http://www.w3.org/2001/XMLSchema#string> AS ?t) '
+         'BIND(1 AS ?n) BIND("y"@en AS ?l) }')
+    binding = json.loads(get(client, q).data)["results"]["bindings"][0]
+    assert binding == {"t": {"type": "literal", "value": "x"},
+                       "n": {"type": "literal", "value": "1", "datatype": "http://www.w3.org/2001/XMLSchema#integer"},
+                       "l": {"type": "literal", "value": "y", "xml:lang": "en"}}
+
+
 # --- content negotiation -------------------------------------------------------------------
 
 def test_q_values_choose(client):

@@ -9,8 +9,11 @@ the answer is bounded in time (a deadline that closes the HTTP request, freeing 
 so every store answers in exactly the formats, escaping and datatypes the embedded engine gives.
 
 The store holds the dataset under versioned graph names (engine/versioned.py): queries are rewritten
-to them and answers back. Where a store deviates from the standard in what it returns, `normal`
-fixes it, one rule per deviation, each tested.
+to them and answers back. What a store writes is never passed on: it is parsed into RDF terms and
+written again by our serialisers, which is where its deviations in result formats disappear
+(Virtuoso writes "typed-literal" bindings from a pre-Recommendation draft of the JSON format, and
+gives xsd:string literals an explicit datatype; both arrive here as the same RDF terms).
+Deviations in evaluation cannot be normalised after the fact (README, "Beyond one machine").
 """
 from __future__ import annotations
 
@@ -38,11 +41,10 @@ from alliance_kg.server.engine import (
 from alliance_kg.server.engine.layout import GraphLayout, evaluation_arguments
 from alliance_kg.server.engine.versioned import GraphNames
 from alliance_kg.server.engine.worker import boolean_answer, capped, graph_answer, solutions_answer
+from alliance_kg.server.sparql_text import analyze
 
 log = logging.getLogger(__name__)
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 # What we ask the store for: one results format and one graph format that every SPARQL 1.1 store
 # writes (the Protocol's own recommendations), parsed by pyoxigraph.
@@ -50,8 +52,10 @@ RESULTS_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                  "application/sparql-results+xml": ox.QueryResultsFormat.XML}
 GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
-ACCEPT = ("application/sparql-results+json, application/sparql-results+xml;q=0.9, "
-          "application/n-triples, text/turtle;q=0.9")
+# Asked by query form: Virtuoso answers a CONSTRUCT in SPARQL JSON (s/p/o bindings) when results
+# formats are acceptable at all, so a graph query accepts graph formats only.
+ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 RETRY_AFTER = 5   # seconds, when the store is down and says nothing itself
 
 
@@ -73,21 +77,6 @@ def store_client(timeout: float, auth: str = "") -> httpx.Client:
         credentials = httpx.DigestAuth(user, password) if scheme == "digest" else httpx.BasicAuth(user, password)
     return httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)), auth=credentials,
                         headers={"User-Agent": "alliance-kg"}, follow_redirects=False)
-
-
-def normal(term):
-    """One term as the standard says the store should have written it.
-
-    - Virtuoso writes xsd:string literals with an explicit datatype in some results and plain in
-      others, and an rdf:langString datatype beside a language tag: RDF 1.1 makes both the same
-      term, pyoxigraph builds it from value + language only.
-    """
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return term
-        if term.datatype.value == RDF_LANG_STRING:
-            return ox.Literal(term.value)
-    return term
 
 
 class _Body(io.RawIOBase):
@@ -202,9 +191,10 @@ class RemoteEngine:
         deadline = time.monotonic() + self.config.timeout
         form = {"query": self.names.rewrite_query(query), "default-graph-uri": default_graphs,
                 "named-graph-uri": named_graphs}
+        accept = ACCEPT_GRAPH if analyze(query).returns_graph else ACCEPT_RESULTS
         with self.gate.enter():
             try:
-                with self.client.stream("POST", self.url, data=form, headers={"Accept": ACCEPT}) as response:
+                with self.client.stream("POST", self.url, data=form, headers={"Accept": accept}) as response:
                     self._raise_for_status(response)
                     media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
                     body = _Body(response, deadline, self.config.store_max_bytes)
@@ -251,7 +241,7 @@ class RemoteEngine:
         return ox.parse(body, format=GRAPH_TYPES[media_type])
 
     def _term(self, term):
-        return normal(self.names.term(term))
+        return self.names.term(term)
 
     def _triple(self, t):
         return ox.Triple(self._term(t.subject), self._term(t.predicate), self._term(t.object))
