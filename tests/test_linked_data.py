@@ -144,8 +144,7 @@ def test_claim_page(client):
     assert "Iran allied with Iraq" in page and "very close allies" in page
 
 
-def test_home_page_counts_network_and_links(client, request, backend):
-    stores.known_store_bug(request, backend, "virtuoso", stores.VIRTUOSO_PATHS)
+def test_home_page_counts_network_and_links(client):
     page = client.get("/").data.decode()
     assert "<svg" in page and page.count('class="edge') > 50
     for link in ('href="/sparql"', 'href="/downloads"', 'href="/ontology"', 'href="/.well-known/void"'):
