@@ -51,16 +51,10 @@ class RequestShape:
 
 
 def tokens(text: str):
-    for kind, value, _, _ in tokens_with_spans(text):
-        yield kind, value
-
-
-def tokens_with_spans(text: str):
-    """(kind, text, start, end) of each token outside whitespace and comments."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind not in ("ws", "comment"):
-            yield kind, match.group(), match.start(), match.end()
+            yield kind, match.group()
 
 
 def analyze(text: str) -> RequestShape:

@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,3 +156,32 @@ def virtuoso(directory: Path):
                         "exec=GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"],
                        check=True, capture_output=True, timeout=60)
         yield StoreServer("virtuoso", base + "/sparql", base + "/sparql-graph-crud", process)
+
+
+@contextlib.contextmanager
+def listener():
+    """A loopback TCP server that accepts connections, records them and never answers: a store that
+    hangs, or a trap that shows whether anything was fetched. Yields (URL, accepted connections)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.2)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                accepted.append(sock.accept()[0])
+            except OSError:
+                pass
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/", accepted
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        for conn in accepted:
+            conn.close()
+        sock.close()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
 
 import pyoxigraph as ox
 import pytest
@@ -143,28 +141,8 @@ def test_store_names_are_rewritten_in_queries_and_back_in_answers():
 
 @pytest.fixture()
 def silent_store():
-    """A TCP server that accepts connections and never answers: a store that hangs."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    accepted = []
-    stop = threading.Event()
-
-    def accept():
-        sock.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                accepted.append(sock.accept()[0])
-            except OSError:
-                pass
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/query", accepted
-    stop.set()
-    thread.join(timeout=2)
-    for conn in accepted:
-        conn.close()
-    sock.close()
+    with stores.listener() as (url, accepted):
+        yield url + "query", accepted
 
 
 def test_a_slow_store_is_503_with_retry_after_and_the_request_is_cancelled(build_dir, silent_store):

@@ -186,6 +186,20 @@ def test_repeated_query_parameter_is_400(client):
     assert client.get("/sparql?query=ASK{}&query=ASK{}").status_code == 400
 
 
+@pytest.mark.parametrize("call, status", [
+    ('PREFIX b: <bif:> SELECT (b:http_get("{url}") AS ?x) WHERE {{}}', 403),
+    ('SELECT (<bif:http_get>("{url}") AS ?x) WHERE {{}}', 403),
+    ('SELECT (bif:http_get("{url}") AS ?x) WHERE {{}}', 400),          # bif: is never declared
+    ('DEFINE get:soft "soft" SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}', 400)])
+def test_store_built_ins_and_pragmas_never_reach_the_network(client, backend, call, status):
+    # Virtuoso runs its SQL built-ins (bif:http_get fetches any URL) and crawler pragmas for anyone.
+    with stores.listener() as (url, accepted):
+        r = get(client, call.format(url=url))
+        assert not accepted, "the store made a request"
+    if backend != "embedded":   # pyoxigraph knows no such function and fails the query its own way
+        assert r.status_code == status and r.mimetype == "application/problem+json"
+
+
 def test_other_methods_are_405(client):
     assert client.put("/sparql", data=SELECT).status_code == 405
 

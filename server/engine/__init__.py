@@ -68,6 +68,10 @@ class Saturated(QueryFailed):
     status, title = 503, "Server busy"
 
 
+class Refused(QueryFailed):
+    status, title = 403, "Query refused"
+
+
 class StoreUnavailable(QueryFailed):
     status, title = 503, "Triplestore unavailable"
 

@@ -35,11 +35,12 @@ from alliance_kg.server.engine import (
     QueryFailed,
     QueryRequest,
     QueryTimeout,
+    Refused,
     Saturated,
     StoreUnavailable,
 )
 from alliance_kg.server.engine.layout import GraphLayout, evaluation_arguments
-from alliance_kg.server.engine.versioned import GraphNames
+from alliance_kg.server.engine.versioned import GraphNames, tokens_with_spans
 from alliance_kg.server.engine.worker import boolean_answer, capped, graph_answer, solutions_answer
 from alliance_kg.server.sparql_text import analyze
 
@@ -57,6 +58,37 @@ GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox
 ACCEPT_RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
 RETRY_AFTER = 5   # seconds, when the store is down and says nothing itself
+
+
+QUERY_STARTS = {"PREFIX", "BASE", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+# Virtuoso calls its SQL built-ins from SPARQL, as bif:name or <bif:name> (sql: likewise), for anyone
+# who may query: bif:http_get makes the store fetch any URL (tested), others read files.
+STORE_BUILT_INS = ("bif:", "sql:")
+
+
+def standard_only(query: str) -> None:
+    """Refuse what a store would take as its own extension rather than SPARQL 1.1: a store-specific
+    prologue (Virtuoso's DEFINE pragmas switch on its web crawler), prefixes never declared (the
+    standard says syntax error; Virtuoso predeclares bif:), and the stores' built-in schemes."""
+    prefixes: dict[str, str] = {}
+    items = list(tokens_with_spans(query))
+    for i, (kind, value, start, _) in enumerate(items):
+        if i == 0 and not (kind == "word" and value.upper() in QUERY_STARTS):
+            raise MalformedQuery(f"a SPARQL 1.1 query starts with PREFIX, BASE or its form, not {value[:40]!r}")
+        declaring = i > 0 and items[i - 1][1].upper() == "PREFIX"
+        iri = None
+        if kind == "pname" and declaring and i + 1 < len(items) and items[i + 1][0] == "iri":
+            prefixes[value.partition(":")[0]] = iri = items[i + 1][1][1:-1]
+        elif kind == "pname" and not (start and query[start - 1] == "_"):   # _:label is a blank node
+            prefix, _, local = value.partition(":")
+            if prefix not in prefixes:
+                raise MalformedQuery(f"the prefix '{prefix}:' is used but never declared (with PREFIX)")
+            iri = prefixes[prefix] + local
+        elif kind == "iri":
+            iri = value[1:-1]
+        if iri is not None and iri.lower().startswith(STORE_BUILT_INS):
+            raise Refused(f"{value} names a triplestore built-in ({iri}); those are never forwarded: "
+                          "they can reach the network or the store's files")
 
 
 class StoreNotLoaded(RuntimeError):
@@ -263,6 +295,7 @@ class RemoteEngine:
             return bool(self._solutions(media_type, body))
 
     def run(self, request: QueryRequest, result_format: str) -> Answer:
+        standard_only(request.query)
         fmt = by_name(result_format, ALL)
         arguments = evaluation_arguments(self.layout, request)
         if arguments:

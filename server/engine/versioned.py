@@ -23,9 +23,16 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from alliance_kg.server.sparql_text import tokens_with_spans
+from alliance_kg.server.sparql_text import _TOKEN  # the one SPARQL tokenizer of the server
 
 VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+
+
+def tokens_with_spans(text: str):
+    """(kind, text, start, end) of each token outside whitespace and comments."""
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup not in ("ws", "comment"):
+            yield match.lastgroup, match.group(), match.start(), match.end()
 MARK = "?version="
 
 
