@@ -5,8 +5,10 @@ form-encoded, with default-graph-uri / named-graph-uri); nothing else of the sto
 conforming store will do. Our protocol layer stays in front: the view has already refused updates,
 SERVICE clauses not allow-listed, and oversized requests before a query reaches this engine; here
 the answer is bounded in time (a deadline that closes the HTTP request, freeing our thread), rows
-(we stop reading at the cap and close the connection) and bytes, then re-serialised by pyoxigraph,
-so every store answers in exactly the formats, escaping and datatypes the embedded engine gives.
+(pyoxigraph's parsers read lazily: we stop at the cap and close the connection) and bytes, then
+re-serialised by pyoxigraph, so every store answers in exactly the formats and escaping of the
+embedded engine (the terms are the store's: Oxigraph, embedded or not, keeps xsd:nonNegativeInteger
+as xsd:integer, Virtuoso keeps it).
 
 The store holds the dataset under versioned graph names (engine/versioned.py): queries are rewritten
 to them and answers back. What a store writes is never passed on: it is parsed into RDF terms and
