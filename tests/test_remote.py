@@ -117,6 +117,17 @@ def test_a_failed_push_leaves_the_served_version(build_dir, server, tmp_path):
         app.extensions["alliance_kg"].close()
 
 
+def test_push_with_credentials_to_virtuoso(build_dir, virtuoso_server, tmp_path):
+    # Virtuoso's authenticated Graph Store endpoint wants HTTP Digest (its dba account on a fresh database).
+    gsp = virtuoso_server.gsp_url + "-auth"
+    authed = another_version(build_dir, tmp_path, "authed")
+    with pytest.raises(PushError, match="401"):
+        push(authed, gsp, virtuoso_server.query_url, auth="dba:wrong", keep_previous=True)
+    report = push(authed, gsp, virtuoso_server.query_url, auth="digest:dba:dba", keep_previous=True)
+    assert report.version == "authed" and sum(report.graphs.values()) == sum(
+        json.loads((build_dir / "manifest.json").read_text())["graphs"].values()) - 1
+
+
 def test_push_and_serve_from_the_command_line(build_dir, server):
     runner = CliRunner()
     result = runner.invoke(main, ["push", "--build-dir", str(build_dir), "--gsp", server.gsp_url,
