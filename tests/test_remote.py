@@ -117,6 +117,22 @@ def test_a_failed_push_leaves_the_served_version(build_dir, server, tmp_path):
         app.extensions["alliance_kg"].close()
 
 
+@pytest.mark.parametrize("line, message", [
+    (f"<{ID}Iran> <{AK}mentionedIn> <{ACTORS}> <{ACTORS}> .\n", "is used as a term"),
+    (f"_:b0 <{AK}note> \"x\" <{ACTORS}> .\n", "blank node"),
+    (f"<{ID}Iran> <{AK}note> \"x\" .\n", "default graph")])
+def test_a_build_the_scheme_cannot_carry_is_refused_before_anything_is_sent(build_dir, tmp_path, line, message):
+    copy = tmp_path / "odd"
+    shutil.copytree(build_dir, copy)
+    with open(copy / "dataset.nq", "a", encoding="utf-8") as f:
+        f.write(line)
+    with stores.listener() as (url, accepted):
+        with pytest.raises(PushError, match=message) as error:
+            push(copy, url + "store", url + "query")
+        assert not accepted, "nothing is sent for a build that cannot be pushed"
+    assert "dataset.nq" in str(error.value)
+
+
 def test_push_with_credentials_to_virtuoso(build_dir, virtuoso_server, tmp_path):
     # Virtuoso's authenticated Graph Store endpoint wants HTTP Digest (its dba account on a fresh database).
     gsp = virtuoso_server.gsp_url + "-auth"
