@@ -118,7 +118,7 @@ class WikidataApi:
         params = {**params, "format": "json"}
         answer = self.cache.get(params)
         if answer is None:
-            answer = self._fetch(params)
+            answer = _only_p31(self._fetch(params))
             self.cache.put(params, answer)
         self.log.append({"params": params, "response": answer})
         return answer
@@ -161,6 +161,19 @@ class WikidataApi:
                                    "languages": self.language})
             found.update(answer.get("entities", {}) if isinstance(answer, dict) else {})
         return found
+
+
+def _only_p31(answer: Any) -> Any:
+    """A wbgetentities answer with P31 as the only statements kept.
+
+    A country's item carries megabytes of statements; the proposal needs its classes only, and the
+    cache and the saved evidence would otherwise grow with every state looked up.
+    """
+    if isinstance(answer, dict) and isinstance(answer.get("entities"), dict):
+        for entity in answer["entities"].values():
+            if isinstance(entity, dict) and isinstance(entity.get("claims"), dict):
+                entity["claims"] = {k: v for k, v in entity["claims"].items() if k == "P31"}
+    return answer
 
 
 # -- reading an entity of wbgetentities ---------------------------------------------------------
@@ -282,7 +295,7 @@ def run(actors: dict[str, ActorRecord], wanted: list[str], proposed_dir: Path, a
             _atomic_write(evidence, json.dumps({
                 "actor": actor_id, "api": api.base_url, "retrieved": today,
                 "note": "the answers of Wikidata's API to the requests below, as received (or as cached by an "
-                        "earlier run of alliance-kg link)",
+                        "earlier run of alliance-kg link), except that statements other than P31 are left out",
                 "requests": api.log}, ensure_ascii=False, indent=1) + "\n")
             # Named from the corpus root, where actors.yaml (which will cite it) lives.
             evidence_name = evidence.relative_to(proposed_dir.parent).as_posix()

@@ -91,6 +91,7 @@ def test_candidates_are_proposed_with_the_api_answers_as_evidence(corpus):
     assert evidence["requests"][0]["response"]["search"][0]["id"] == "Q794"     # the answer as served
     entities = evidence["requests"][2]["response"]["entities"]
     assert entities["Q794"]["claims"]["P31"][0]["mainsnak"]["datavalue"]["value"]["id"] == "Q6256"
+    assert set(entities["Q794"]["claims"]) == {"P31"}     # the capital (P36) served with it is not kept
 
 
 def test_requests_follow_the_api_and_name_the_client(corpus):
