@@ -3,7 +3,9 @@
     oxigraph   Oxigraph's server (`oxigraph serve`, PyPI `oxigraph`, a test dependency)
     virtuoso   Virtuoso Open Source 7 (Debian `virtuoso-opensource`; installed here when missing, as
                root, like `make virtuoso` does), on a fresh database with its Graph Store endpoint
-               /sparql-graph-crud opened to the anonymous SPARQL user (loopback only)
+               /sparql-graph-crud opened to the anonymous SPARQL user (loopback only); a fresh
+               database takes one to three minutes to start, so ALLIANCE_KG_TEST_VIRTUOSO=http://host:port
+               names an already running, writable one instead (while working on these tests)
 """
 from __future__ import annotations
 
