@@ -1,0 +1,222 @@
+"""Find the actors a text names: known ones by label, other name, capital, demonym or possessive,
+and new ones (groups, people, places, events) by the shape of their names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .lexicon import entries as lexicon_entries
+
+GROUP_CLASSES = (
+    (re.compile(r"\b(?:Brigades?|Battalions?|Militias?)\b"), "Militia"),
+    (re.compile(r"\b(?:Guards?|Corps|Army|Armed Forces|Air Force|Navy|Police|Intelligence)\b"), "SecurityForce"),
+    (re.compile(r"\b(?:Forces|Force)\b"), "NonStateArmedGroup"),
+    (re.compile(r"\b(?:Party)\b"), "PoliticalParty"),
+    (re.compile(r"\b(?:Movement)\b"), "PoliticalMovement"),
+    (re.compile(r"\b(?:Front|Jihad|Group|Hezbollah|Hizbullah|Qaeda|Tahrir|Jaish|Ahl|Kataib|Harakat|Ansar|Liwa)\b"),
+     "NonStateArmedGroup"),
+    (re.compile(r"\b(?:Coalition)\b"), "Coalition"),
+    (re.compile(r"\b(?:Organi[sz]ation|Council|Union|League|Agency|Court|Commission)\b"), "InternationalOrganization"),
+    (re.compile(r"\b(?:Axis|Network|Alliance)\b"), "InformalNetwork"),
+    (re.compile(r"\b(?:Government|Ministry|Administration|Regime)\b"), "Government"),
+    (re.compile(r"\b(?:War|Conflict|Uprising)\b"), "War"),
+    (re.compile(r"\b(?:Revolution|Accords?|Agreement|Treaty|Crisis|Spring|Deal)\b"), "Event"),
+    (re.compile(r"\b(?:Valley|Sea|Strait|River|Heights|Strip|Province|Peninsula|Gulf|Desert|Mountains?|"
+                r"Bank|Basin|Lake|Island|Islands|Coast|Region|Base|City|Border|Port)\b"), "Place"),
+)
+PERSON_PARTICLE = re.compile(r"(?:^|\s)(?:al-|bin |ibn |Abu |Abdel |Abdul |el-)")
+TITLE_WORDS = {"President", "Prime", "Minister", "Supreme", "Leader", "Foreign", "Defence", "Defense", "General",
+               "Gen.", "King", "Emir", "Crown", "Prince", "Sheikh", "Ayatollah", "Commander", "Chief", "Sultan",
+               "Mr", "Mrs", "Dr", "Then", "Interim"}
+NOT_NAMES = {
+    "The", "A", "An", "In", "On", "At", "By", "For", "From", "To", "With", "Without", "When", "While", "After",
+    "Before", "Since", "Until", "During", "Through", "Throughout", "Over", "Under", "Yet", "But", "And", "Or",
+    "So", "Then", "Now", "This", "That", "These", "Those", "It", "Its", "Their", "They", "He", "She", "His", "Her",
+    "We", "Our", "You", "Your", "Both", "Each", "Few", "Many", "Most", "Some", "All", "No", "Not", "Analysts",
+    "Partners", "Relations", "Water", "Taken", "However", "Furthermore", "Moreover", "Also", "Among", "Another",
+    "Beyond", "Despite", "Following", "Like", "Unlike", "One", "Two", "Three", "Four", "Here", "There", "What",
+    "Which", "Who", "Why", "How", "Where", "If", "As", "Is", "Are", "Was", "Were", "Has", "Have", "Had", "Do",
+    "Does", "Did", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday", "Shia", "Shi'ite", "Shi'ites", "Shiite", "Sunni", "Islamic", "Arab", "Arabs", "Western", "West",
+    "Gulf", "Muslim", "Muslims", "Christian", "Jewish", "Kurdish", "Kurds", "Baluch", "Persian", "Eastern",
+    "Northern", "Southern", "North", "South", "East", "Middle", "Today", "Ba'athist", "Ba'ath", "Council",
+    "Act", "Caesar", "Understanding", "Examining", "Formed", "Among", "Politically", "Economically",
+    "Militarily", "Recent", "Partner", "Rival", "Again", "Friends",
+}
+NAME_TOKEN = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z]|al-[A-Z][\w'’-]*|el-[A-Z][\w'’-]*)"
+NAME_SEQ = re.compile(rf"{NAME_TOKEN}(?:(?:\s+(?:of|of the|for|al-|bin|ibn|and the|de|du|ad-|as-))?\s+{NAME_TOKEN})*")
+POSSESSIVE = re.compile(r"^(?:'s|’s|'|’)")
+
+
+@dataclass
+class Actor:
+    id: str
+    cls: str
+    label: str
+    alt_labels: list[str] = field(default_factory=list)
+    known: bool = True          # from actors.yaml or the lexicon; False = proposed new actor
+
+    def as_yaml(self) -> dict:
+        out = {"id": self.id, "class": self.cls, "label": self.label}
+        if self.alt_labels:
+            out["altLabels"] = list(self.alt_labels)
+        return out
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int              # end of the name (a possessive "'s" is not part of it)
+    actor: str
+    form: str             # label | alt | capital | demonym | new | surname
+    possessive: bool = False
+
+
+def actor_id(name: str) -> str:
+    cleaned = re.sub(r"[’']", "", name)
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", cleaned).strip("_-")
+    return cleaned or "Actor"
+
+
+class Gazetteer:
+    """Surface forms → actor ids, for the actors the proposer may recognise."""
+
+    def __init__(self) -> None:
+        self.actors: dict[str, Actor] = {}
+        self.forms: dict[str, tuple[str, str]] = {}     # surface form → (actor id, form kind)
+        self._pattern: re.Pattern | None = None
+
+    def add(self, actor: Actor, capitals: Iterable[str] = (), demonyms: Iterable[str] = ()) -> None:
+        existing = self.actors.get(actor.id)
+        if existing is None:
+            self.actors[actor.id] = actor
+        else:
+            existing.alt_labels.extend(a for a in actor.alt_labels if a not in existing.alt_labels)
+        for form, kind in ([(actor.label, "label")] + [(a, "alt") for a in actor.alt_labels]
+                           + [(c, "capital") for c in capitals] + [(d, "demonym") for d in demonyms]):
+            if form and form not in self.forms:
+                self.forms[form] = (actor.id, kind)
+                # Labels such as "the Islamic Republic" are found without their article.
+                if form.lower().startswith("the "):
+                    self.forms.setdefault(form[4:], (actor.id, kind))
+        self._pattern = None
+
+    @classmethod
+    def generic(cls) -> "Gazetteer":
+        g = cls()
+        for e in lexicon_entries():
+            g.add(Actor(e.id, e.cls, e.label, list(e.alt_labels)), e.capitals, e.demonyms)
+        return g
+
+    def add_curated(self, actors: Iterable) -> None:
+        """Actors in the curated format (graph.curation.ActorRecord or dicts from actors.yaml)."""
+        for a in actors:
+            if isinstance(a, dict):
+                self.add(Actor(a["id"], a.get("class", "State"), a["label"], list(a.get("altLabels") or [])))
+            else:
+                self.add(Actor(a.id, a.cls, a.label, list(a.alt_labels)))
+
+    def pattern(self) -> re.Pattern:
+        if self._pattern is None:
+            forms = sorted(self.forms, key=len, reverse=True)
+            alternatives = "|".join(re.escape(f) for f in forms)
+            self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w]|-[a-z])")
+        return self._pattern
+
+    def find(self, text: str) -> list[Mention]:
+        out = []
+        for m in self.pattern().finditer(text):
+            actor, kind = self.forms[m.group(0)]
+            out.append(Mention(m.start(), m.end(), actor, kind, bool(POSSESSIVE.match(text[m.end():m.end() + 2]))))
+        return out
+
+
+def classify(name: str, text: str, start: int, end: int) -> str | None:
+    """The class of a name the gazetteer does not know, from its words and what surrounds it."""
+    after = text[end:end + 80]
+    before = text[max(0, start - 40):start]
+    for pattern, cls in GROUP_CLASSES:
+        if pattern.search(name):
+            return cls
+    if re.match(r"\s*\([A-Z]{2,6}\)", after):
+        return "NonStateArmedGroup"
+    if re.match(r"\s*(?:\(\"[^\"]*\"\)\s*)?,\s+(?:a|an|the)\s+(?:[\w'-]+\s+){0,4}(?:group|movement|militia|faction|"
+                r"organi[sz]ation|network|party|insurgency)", after):
+        return "NonStateArmedGroup"
+    words = name.split()
+    if re.search(r"(?:President|Minister|Leader|General|King|Emir|Sheikh|Ayatollah|Commander|Chief|leader|"
+                 r"president|minister|commander|general|son|father|brother)\s*,?\s*$", before):
+        return "Person"
+    if re.match(r"\s*,\s+(?:who|whose)\b", after) or PERSON_PARTICLE.search(" " + name):
+        return "Person" if len(words) >= 2 else None
+    if 2 <= len(words) <= 3 and all(w[0].isupper() for w in words):
+        return "Person"
+    return None
+
+
+def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[tuple[int, int]]) -> tuple[list[Mention], dict[str, Actor]]:
+    """Names the gazetteer does not know, in the given spans (the article's lines)."""
+    new_actors: dict[str, Actor] = {}
+    mentions: list[Mention] = []
+    surnames: dict[str, str] = {}
+    acronyms: dict[str, str] = {}
+    occupied = [(m.start, m.end) for m in known]
+    for span_start, span_end in spans:
+        for m in NAME_SEQ.finditer(text, span_start, span_end):
+            start, end, name = m.start(), m.end(), m.group(0)
+            # Strip titles and sentence-initial function words ("President Hafez al-Assad").
+            words = name.split()
+            while words and (words[0] in TITLE_WORDS or words[0] in NOT_NAMES):
+                start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+                words = words[1:]
+            while words and words[-1] in NOT_NAMES | TITLE_WORDS:
+                words = words[:-1]
+                end = start + len(" ".join(words)) if words else start
+            if not words:
+                continue
+            name = text[start:end]
+            if name.endswith(("'", "’")):
+                name, end = name[:-1], end - 1
+            overlapping = [(a, b) for a, b in occupied if a < end and start < b]
+            if overlapping and (overlapping[0][0] <= start and overlapping[-1][1] >= end):
+                continue            # the gazetteer already names it
+            if overlapping:
+                # A longer name around a known one: "Kataib Hezbollah" beside "Hezbollah" is a new
+                # group, "Iranian" in "Iranian Supreme Leader" is not part of a name.
+                inner = [k for k in known if k.start < end and start < k.end]
+                if all(k.form in ("demonym", "capital") for k in inner) and not any(p.search(name) for p, _ in GROUP_CLASSES):
+                    continue
+                if any(k.start == start and k.end == end for k in inner):
+                    continue
+            if name in acronyms:
+                mentions.append(Mention(start, end, acronyms[name], "alt", bool(POSSESSIVE.match(text[end:end + 2]))))
+                continue
+            if len(words) == 1 and name in surnames:
+                mentions.append(Mention(start, end, surnames[name], "surname", bool(POSSESSIVE.match(text[end:end + 2]))))
+                continue
+            if len(words) == 1 and (name.lower() in ("the",) or len(name) < 3 or name.isupper() and len(name) > 5):
+                continue
+            cls = classify(name, text, start, end)
+            if cls is None:
+                continue
+            aid = actor_id(name)
+            if aid in gazetteer.actors:
+                mentions.append(Mention(start, end, aid, "label", bool(POSSESSIVE.match(text[end:end + 2]))))
+                continue
+            actor = new_actors.setdefault(aid, Actor(aid, cls, name, [], known=False))
+            mentions.append(Mention(start, end, aid, "new", bool(POSSESSIVE.match(text[end:end + 2]))))
+            acr = re.match(r"\s*\(([A-Z][A-Za-z]{1,6})\)", text[end:end + 12])
+            if acr:
+                acronyms[acr.group(1)] = aid
+                if acr.group(1) not in actor.alt_labels:
+                    actor.alt_labels.append(acr.group(1))
+            if cls == "Person" and len(words) >= 2:
+                last = words[-1]
+                surnames[last] = aid
+                if last.startswith(("al-", "el-")):
+                    surnames[last[3:]] = aid
+                    surnames[last[0].upper() + last[1:]] = aid
+    return mentions, new_actors
