@@ -36,6 +36,7 @@ from graph.ingest.lexicon import entries as lexicon_entries  # noqa: E402
 from graph.ingest.propose import AGENT_CLASSES, Document, propose, source_for  # noqa: E402
 from graph.curation import JunkRange  # noqa: E402
 
+SHOW: set[str] = set()
 INVERSES = {("proxyOf", "hasProxy"), ("memberOf", "hasMember")}
 SYMMETRIC = {"alliedWith", "cooperatesWith", "tradesWith", "hostileTo", "atWarWith", "sharesIdentityWith"}
 
@@ -96,7 +97,7 @@ def load_seed_docs(config: BuildConfig):
             s = actors[c.subject]
             o = actors.get(c.object) if isinstance(c.object, str) else None
             core = o is not None and s.cls in AGENT_CLASSES and o.cls in AGENT_CLASSES
-            gold.append({
+            gold.append({"label": f"{c.subject} {c.relation} {c.object}",
                 "subject": names_of(s.id, s.label, *s.alt_labels),
                 "object": names_of(o.id, o.label, *o.alt_labels) if o else {norm(str(c.object))},
                 "relation": c.relation.split(":")[-1], "core": core,
@@ -122,7 +123,7 @@ def load_devset(folder: Path):
                 continue
             g = json.loads(line)
             quotes = [(g["quote"], None)] + [(q, None) for q in g.get("alt_quotes", [])]
-            gold.append({"subject": names_of(g["subject"]), "object": names_of(str(g["object"])),
+            gold.append({"label": f'{g["subject"]} {g["relation"]} {g["object"]}', "subject": names_of(g["subject"]), "object": names_of(str(g["object"])),
                          "relation": g["relation"], "core": g["tier"] == "core",
                          "spans": spans_of(text, quotes)})
         junk_lines = {int(row.split("\t")[1]) for row in junk_file.read_text(encoding="utf-8").splitlines() if row.strip()}
@@ -149,12 +150,19 @@ def evaluate(doc, proposals, actor_names) -> dict:
         s, o = actor_names(p["subject"]), actor_names(str(p["object"]))
         hits = [i for i, g in enumerate(gold) if overlaps(span, g["spans"]) and
                 ((s & g["subject"] and o & g["object"]) or (s & g["object"] and o & g["subject"]))]
+        if SHOW and doc["name"] in SHOW:
+            print("PROPOSED", "ok   " if hits else "WRONG", p["subject"], p["relation"], p["object"], "|", ev["quote"][:150], "|", p["cue"])
         if hits:
             correct += 1
             matched_gold.update(hits)
             if any(same_relation(p["relation"], gold[i]["relation"]) for i in hits):
                 relation_ok += 1
     core = [i for i, g in enumerate(gold) if g["core"]]
+    if SHOW and doc["name"] in SHOW:
+        for i in core:
+            if i not in matched_gold:
+                g = gold[i]
+                print("MISSED", g.get("label"), "|", " / ".join(text[a:b] for a, b in g["spans"][:2])[:200])
     return {"core": len(core), "core_found": len(matched_gold & set(core)), "gold": len(gold),
             "gold_found": len(matched_gold), "proposals": len(proposals), "correct": correct,
             "relation_agrees": relation_ok}
@@ -217,7 +225,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devset", type=Path, default=ROOT.parent / "shared" / "devset")
     parser.add_argument("--json-only", action="store_true")
+    parser.add_argument("--show", action="append", default=[], help="list missed claims and proposals of a document")
     args = parser.parse_args()
+    SHOW.update(args.show)
     report = run(args.devset)
     if not args.json_only:
         head = f"{'document':28} {'core recall':>18} {'all recall':>18} {'precision':>18} {'rel. agrees':>12} {'junk found':>11} {'article as junk':>15}"

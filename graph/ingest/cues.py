@@ -44,11 +44,14 @@ CUES: tuple[Cue, ...] = (
     _c("subOrganizationOf", r"(?:foreign|overseas|military|armed|political|elite) (?:operations )?arm|"
        r"(?:arm|wing|branch|unit|division) of|under the umbrella of|umbrella of|grew out of", "svo", 0.65),
     # --- leadership -------------------------------------------------------------------------------
-    _c("headOf", r"president|prime minister|supreme leader|leader|king|emir|general|commander|"
-       r"foreign minister|minister|ruled|rules|led|leads|headed|heads|chief", "head", 0.6),
+    _c("headOf", r"president|prime minister|supreme leader|leader|king|emir|commander|"
+       r"ruled|rules|led|leads|headed|heads|chief", "head", 0.6),
     # --- hostility --------------------------------------------------------------------------------
     _c("invaded", r"invad(?:ed|es|ing|e)|invasion of", weight=0.8),
-    _c("attacked", r"attack(?:ed|s|ing)?|struck|strikes? (?:on|against)|airstrikes? (?:on|against)|bomb(?:ed|ing)|"
+    _c("supports", r"fight(?:s|ing)? for|fought for|(?:entered the war|fought|fight(?:s|ing)?) on|on the side of",
+       weight=0.6),
+    _c("operatesIn", r"fight(?:s|ing)? in|fought in", weight=0.5),
+    _c("attacked", r"attack(?:ed|s|ing)?|destroy(?:ed|s)|struck|strikes? (?:on|against)|airstrikes? (?:on|against)|bomb(?:ed|ing)|"
        r"killed|assassinated|stormed|shelled|targeted|retaliated (?:against)?|assault on|fired (?:back )?(?:on|at)",
        weight=0.6),
     _c("atWarWith", r"(?:at )?war (?:with|against)|fought|fighting|fights?|clash(?:ed|es) with|battled", weight=0.55),
@@ -56,8 +59,8 @@ CUES: tuple[Cue, ...] = (
     _c("warns", r"warn(?:ed|s|ing)?", weight=0.75),
     _c("sanctions", r"sanction(?:ed|s|ing)?|imposed sanctions on|embargo(?:ed)?", weight=0.7),
     _c("oppresses", r"oppress(?:ed|es|ing)?|persecut(?:ed|es|ing)|repress(?:ed|es|ing)|crack(?:ed)?down on", weight=0.7),
-    _c("hostileTo", r"hostile|enem(?:y|ies)|rival(?:s|ry)?|adversar(?:y|ies)|animosity|tensions? with|"
-       r"accus(?:ed|es|ing)|severed (?:diplomatic )?(?:relations|ties)|broke off (?:relations|ties)|"
+    _c("hostileTo", r"hostil(?:e|ity)|enem(?:y|ies)|rival(?:s|ry)?|adversar(?:y|ies)|animosity|tensions? with|"
+       r"severed (?:diplomatic )?(?:relations|ties)|broke off (?:relations|ties)|"
        r"cut ties", "sym", 0.55),
     _c("opposes", r"oppos(?:ed|es|ing|e)|against", weight=0.45),
     # --- cooperation ------------------------------------------------------------------------------
@@ -65,16 +68,17 @@ CUES: tuple[Cue, ...] = (
     _c("alliedWith", r"allies|allied|ally|alliance", "sym", 0.7),
     _c("supports", r"-backed|-funded|-sponsored|-armed|-trained", "passive", 0.75),
     _c("supports", r"support(?:ed|s|ing)?|back(?:ed|s|ing)?|fund(?:ed|s|ing)?|financ(?:ed|es|ing)|"
-       r"arm(?:ed|s|ing)|suppl(?:ied|ies|y)|sent|send|provid(?:ed|es|ing)|gave|give|handed|"
-       r"sided (?:openly )?with|help(?:ed|s)?|aid(?:ed|s)?|pledged|protect|rescue|save|"
-       r"(?:take|took|takes) (?:money|weapons|arms|training)", weight=0.55),
+       r"arm(?:ed|s|ing)(?! groups?| forces| wing)|suppl(?:ied|ies|y)|sent|send|provid(?:ed|es|ing)|gave|give|handed|"
+       r"help(?:ed|s)?|aid(?:ed|s)?|pledged|protect|rescue|save", weight=0.55),
+    _c("supports", r"(?:take|took|takes|receive[sd]?|receiving|get|gets|got) (?:\w+ )?(?:money|weapons|arms|training|"
+       r"support|funding|aid)(?: and \w+)? from", "from", 0.55),
     _c("tradesWith", r"trad(?:ed|es|e|ing)|exports? (?:to)?|imports? from|oil (?:to|from)", "sym", 0.5),
     _c("cooperatesWith", r"cooperat(?:ed|es|e|ing|ion)|partner(?:s|ship)?|friends?(?:hip)?|work(?:ing)? relationship|"
-       r"ties with|relations with|joint action|coordinat(?:ed|es|ion)|worked with|together", "sym", 0.5),
+       r"ties with|relations with|restor(?:e|ed|ing) (?:diplomatic )?(?:ties|relations)|joint action|coordinat(?:ed|es|ion)|worked with|together", "sym", 0.5),
     _c("seeksAlignmentWith", r"court(?:ed|s|ing)|wants? a working relationship|sought (?:closer )?ties|"
-       r"seeks? (?:closer )?ties|reach(?:ed)? out|drew (?:even )?closer|rapprochement|restor(?:e|ing|ed) (?:ties|relations)",
+       r"seeks? (?:closer )?ties|reach(?:ed)? out|drew (?:even )?closer|rapprochement",
        weight=0.6),
-    _c("alignedWith", r"aligned with|align(?:s|ed)? (?:itself )?with|loyal to", weight=0.65),
+    _c("alignedWith", r"sided (?:\w+ )?with|aligned with|align(?:s|ed)? (?:itself )?with|loyal to", weight=0.65),
     _c("sharesIdentityWith", r"shared? (?:\w+ )?(?:identity|faith|ideology)|share(?:s|d)? (?:\w+ )?ideolog\w*|"
        r"embraced the ideology|fellow", "sym", 0.5),
     # --- other ------------------------------------------------------------------------------------
@@ -94,7 +98,8 @@ HEDGES = re.compile(
     r"\b(?:reportedly|allegedly|apparently|arguably|likely|probably|possibly|perhaps|"
     r"(?:is|are|was|were) (?:widely |also )?(?:believed|thought|said|reported|alleged) to|believed|"
     r"analysts (?:say|said|believe)|(?:some )?estimates? (?:put|suggest)|an estimated|reports (?:say|said|suggest)|"
-    r"(?:has|have) (?:been )?reported|appears? to|appeared to|seems? to|suggests?|may|might|could|"
+    r"(?:has|have) (?:been )?reported|accus(?:ed|es|ing)|what (?:it|they) call(?:ed|s)?|claim(?:ed|s)|"
+    r"appears? to|appeared to|seems? to|suggests?|may|might|could|"
     r"often (?:considered|described|seen)|is said|tacit|officials say)\b",
     re.IGNORECASE)
 

@@ -26,6 +26,14 @@ GROUP_CLASSES = (
     (re.compile(r"\b(?:Valley|Sea|Strait|River|Heights|Strip|Province|Peninsula|Gulf|Desert|Mountains?|"
                 r"Bank|Basin|Lake|Island|Islands|Coast|Region|Base|City|Border|Port)\b"), "Place"),
 )
+# "Palestinian groups", "Iraqi armed groups", "Afghan Shi'ites": people or groups of that nationality,
+# not the state itself.
+DEMONYM_NOT_STATE = re.compile(r"\s+(?:[a-z-]+\s+)?(?:groups?|movements?|militias?|factions?|rebels|volunteers|"
+                               r"fighters|insurgents|Shi'ites|Shia|Sunnis?|refugees|workers|students|people|"
+                               r"militants|mercenaries|ally|allies|partners?|prox(?:y|ies)|embassy|consulate)\b")
+# "the Sudanese army": a state's armed forces named by its demonym, an actor of its own.
+DEMONYM_FORCE = re.compile(r"\s+(army|armed forces|military|navy|air force)\b")
+ALIAS_CUE = re.compile(r"^\s*,?\s*(?:also (?:called|known as)|better known as|known as|dubbed|or)\s+$")
 PERSON_PARTICLE = re.compile(r"(?:^|\s)(?:al-|bin |ibn |Abu |Abdel |Abdul |el-)")
 TITLE_WORDS = {"President", "Prime", "Minister", "Supreme", "Leader", "Foreign", "Defence", "Defense", "General",
                "Gen.", "King", "Emir", "Crown", "Prince", "Sheikh", "Ayatollah", "Commander", "Chief", "Sultan",
@@ -40,13 +48,16 @@ NOT_NAMES = {
     "Which", "Who", "Why", "How", "Where", "If", "As", "Is", "Are", "Was", "Were", "Has", "Have", "Had", "Do",
     "Does", "Did", "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-    "Sunday", "Shia", "Shi'ite", "Shi'ites", "Shiite", "Sunni", "Islamic", "Arab", "Arabs", "Western", "West",
-    "Gulf", "Muslim", "Muslims", "Christian", "Jewish", "Kurdish", "Kurds", "Baluch", "Persian", "Eastern",
-    "Northern", "Southern", "North", "South", "East", "Middle", "Today", "Ba'athist", "Ba'ath", "Council",
-    "Act", "Caesar", "Understanding", "Examining", "Formed", "Among", "Politically", "Economically",
-    "Militarily", "Recent", "Partner", "Rival", "Again", "Friends",
+    "Sunday", "Today", "Understanding", "Examining", "Formed", "Politically", "Economically", "Militarily",
+    "Recent", "Partner", "Rival", "Again", "Friends", "Despite", "Relations", "Meanwhile", "Instead", "Still",
 }
-NAME_TOKEN = r"(?:[A-Z][\w'’.-]*[\w]|[A-Z]|al-[A-Z][\w'’-]*|el-[A-Z][\w'’-]*)"
+# Words that are names only as part of a longer one ("Islamic" alone is an adjective).
+NOT_ALONE = {"Shia", "Shi'ite", "Shi'ites", "Shiite", "Sunni", "Islamic", "Arab", "Arabs", "Western", "West",
+             "Gulf", "Muslim", "Muslims", "Christian", "Jewish", "Kurdish", "Kurds", "Baluch", "Persian", "Eastern",
+             "Northern", "Southern", "North", "South", "East", "Middle", "Ba'athist", "Ba'ath", "Council", "Act",
+             "Caesar", "Supreme", "Revolutionary", "Guards", "Army", "Front", "Brigade", "Forces", "State"}
+# A capitalised word; an apostrophe inside it is kept (Ba'ath, Shi'ite) but not a possessive 's.
+NAME_TOKEN = r"(?:[A-Z](?:[\w.-]|['’](?!s\b)(?=\w))*[\w]|[A-Z]|(?:al|el|ad|as)-[A-Z](?:[\w-]|['’](?!s\b)(?=\w))*)"
 NAME_SEQ = re.compile(rf"{NAME_TOKEN}(?:(?:\s+(?:of|of the|for|al-|bin|ibn|and the|de|du|ad-|as-))?\s+{NAME_TOKEN})*")
 POSSESSIVE = re.compile(r"^(?:'s|’s|'|’)")
 
@@ -119,6 +130,17 @@ class Gazetteer:
             else:
                 self.add(Actor(a.id, a.cls, a.label, list(a.alt_labels)))
 
+    def partial(self, name: str) -> str | None:
+        """The one known organisation whose label holds every word of `name` ("Revolutionary
+        Guards" for the Islamic Revolutionary Guard Corps), if exactly one does."""
+        words = {w.lower().rstrip("s") for w in re.findall(r"[\w'-]+", name)}
+        if len(words) < 2:
+            return None
+        hits = {aid for form, (aid, _) in self.forms.items()
+                if self.actors[aid].cls not in ("State", "Person", "Place")
+                and words <= {w.lower().rstrip("s") for w in re.findall(r"[\w'-]+", form)}}
+        return hits.pop() if len(hits) == 1 else None
+
     def pattern(self) -> re.Pattern:
         if self._pattern is None:
             forms = sorted(self.forms, key=len, reverse=True)
@@ -130,6 +152,8 @@ class Gazetteer:
         out = []
         for m in self.pattern().finditer(text):
             actor, kind = self.forms[m.group(0)]
+            if kind == "demonym" and (DEMONYM_NOT_STATE.match(text, m.end()) or DEMONYM_FORCE.match(text, m.end())):
+                continue
             out.append(Mention(m.start(), m.end(), actor, kind, bool(POSSESSIVE.match(text[m.end():m.end() + 2]))))
         return out
 
@@ -164,6 +188,20 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
     surnames: dict[str, str] = {}
     acronyms: dict[str, str] = {}
     occupied = [(m.start, m.end) for m in known]
+    # How often each capitalised word is used other than at the start of a sentence.
+    recurring: dict[str, int] = {}
+    for span_start, span_end in spans:
+        for w in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b", text[span_start:span_end]):
+            if w.start() > 0:
+                recurring[w.group(0)] = recurring.get(w.group(0), 0) + 1
+    for force in re.finditer(r"\b(?:" + "|".join(re.escape(f) for f, (_, k) in gazetteer.forms.items() if k == "demonym")
+                             + r")" + DEMONYM_FORCE.pattern, text):
+        if any(a <= force.start() and force.end() <= b for a, b in spans):
+            name = force.group(0)
+            aid = actor_id(name)
+            new_actors.setdefault(aid, Actor(aid, "SecurityForce", name, [], known=False))
+            mentions.append(Mention(force.start(), force.end(), aid, "new", bool(POSSESSIVE.match(text[force.end():force.end() + 2]))))
+            occupied.append((force.start(), force.end()))
     for span_start, span_end in spans:
         for m in NAME_SEQ.finditer(text, span_start, span_end):
             start, end, name = m.start(), m.end(), m.group(0)
@@ -172,6 +210,8 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
             while words and (words[0] in TITLE_WORDS or words[0] in NOT_NAMES):
                 start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
                 words = words[1:]
+            if len(words) == 1 and words[0] in NOT_ALONE:
+                continue
             while words and words[-1] in NOT_NAMES | TITLE_WORDS:
                 words = words[:-1]
                 end = start + len(" ".join(words)) if words else start
@@ -191,6 +231,29 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
                     continue
                 if any(k.start == start and k.end == end for k in inner):
                     continue
+            gloss = re.search(r"\((?:\"|“)?\s*$", text[max(0, start - 3):start])
+            if gloss and mentions and 0 <= start - mentions[-1].end <= 4:
+                # Jaish al-Adl ("Army of Justice"): a gloss names the same actor.
+                owner = mentions[-1].actor
+                if owner in new_actors and name not in new_actors[owner].alt_labels:
+                    new_actors[owner].alt_labels.append(name)
+                mentions.append(Mention(start, end, owner, "alt"))
+                continue
+            government = re.match(r"(?:'s|’s)?\s+(?:government|regime|administration)\b", text[end:end + 18])
+            if government and (name in surnames or classify(name, text, start, end) == "Person"):
+                # "the Assad government": the government a person leads, not the person.
+                gname = f"{text[start:end + government.end()].strip()}"
+                gid = actor_id(gname)
+                new_actors.setdefault(gid, Actor(gid, "Government", gname, [], known=False))
+                gend = end + government.end()
+                mentions.append(Mention(start, gend, gid, "new", bool(POSSESSIVE.match(text[gend:gend + 2]))))
+                continue
+            if mentions and ALIAS_CUE.match(text[mentions[-1].end:start]) and mentions[-1].actor in new_actors:
+                owner = mentions[-1].actor
+                if name not in new_actors[owner].alt_labels:
+                    new_actors[owner].alt_labels.append(name)
+                mentions.append(Mention(start, end, owner, "alt", bool(POSSESSIVE.match(text[end:end + 2]))))
+                continue
             if name in acronyms:
                 mentions.append(Mention(start, end, acronyms[name], "alt", bool(POSSESSIVE.match(text[end:end + 2]))))
                 continue
@@ -199,7 +262,14 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
                 continue
             if len(words) == 1 and (name.lower() in ("the",) or len(name) < 3 or name.isupper() and len(name) > 5):
                 continue
+            partial = gazetteer.partial(name)
+            if partial:
+                mentions.append(Mention(start, end, partial, "alt", bool(POSSESSIVE.match(text[end:end + 2]))))
+                continue
             cls = classify(name, text, start, end)
+            if cls is None and len(words) == 1 and recurring.get(name, 0) >= 2 and re.search(r"\bthe\s+$", text[max(0, start - 4):start]):
+                # "the Taliban", "the Houthis": a one-word name the text keeps using with an article.
+                cls = "NonStateArmedGroup"
             if cls is None:
                 continue
             aid = actor_id(name)

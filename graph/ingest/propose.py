@@ -41,7 +41,11 @@ RANGES: dict[str, tuple[set | None, set | None]] = {
     "subOrganizationOf": (AGENT_CLASSES - {"Person", "State"}, AGENT_CLASSES - {"Person"}),
     "supportedFoundingOf": (AGENT_CLASSES, AGENT_CLASSES - {"Person", "State"}),
 }
-MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.4
+FALLBACK = True
+PAIRS_FALLBACK = True
+LOCATIVE = re.compile(r"\b(?:in|into|across|near|from|to|on|at|under|throughout|inside|through|toward|towards)\s+(?:the\s+)?(?:\w+\s+)?$")
+COORDINATION = re.compile(r"(?:'s|’s)?\s*(?:,|,?\s*and|,?\s*or)\s*(?:the\s+)?")
 CLAUSE_BREAK = re.compile(r";|:\s|\s[—–]\s|,\s(?:and|but|while|whereas|although|though|yet)\s|\.\s")
 SENTENCE_END = re.compile(r"(?<!\bU\.S)(?<!\bGen)(?<!\bMr)(?<!\bDr)(?<!\bSt)[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
@@ -135,6 +139,18 @@ def time_of(text: str, start: int, end: int) -> dict | None:
     return None
 
 
+QUESTION_WORDS = re.compile(r"(?:is|are|was|were|do|does|did|who|what|why|how|will|can|could|should)\b", re.IGNORECASE)
+
+
+def in_quoted_question(text: str, at: int, c_start: int, c_end: int) -> bool:
+    """Whether offset `at` lies inside quotation marks whose content starts like a question."""
+    before = text[c_start:at]
+    opened = max(before.rfind('"'), before.rfind("“"))
+    if opened < 0 or before.count('"') % 2 == 0 and before.count("“") <= before.count("”"):
+        return False
+    return bool(QUESTION_WORDS.match(before[opened + 1:].lstrip()))
+
+
 class RuleExtractor:
     """Cue words per ontology property between actors the gazetteer finds in the same clause."""
 
@@ -145,24 +161,42 @@ class RuleExtractor:
         spans = document.article_spans()
         known = [m for m in gazetteer.find(text) if any(a <= m.start and m.end <= b for a, b in spans)]
         new_mentions, new_actors = find_new(text, known, gazetteer, spans)
+        covered = [(m.start, m.end) for m in new_mentions]
+        known = [m for m in known if not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in covered)]
         mentions = sorted(known + new_mentions, key=lambda m: m.start)
-        classes = {aid: a.cls for aid, a in gazetteer.actors.items()}
-        classes.update({aid: a.cls for aid, a in new_actors.items()})
+        self.classes = {aid: a.cls for aid, a in gazetteer.actors.items()}
+        self.classes.update({aid: a.cls for aid, a in new_actors.items()})
         proposals: dict[tuple, Proposal] = {}
         for a, b in spans:
             for s_start, s_end in sentences(text, a, b):
+                carry: Mention | None = None
+                sentence_ms = [m for m in mentions if s_start <= m.start and m.end <= s_end]
+                if text[s_start:s_end].rstrip().endswith("?"):
+                    continue          # a question asserts nothing
                 for c_start, c_end in clauses(text, s_start, s_end):
                     ms = [m for m in mentions if c_start <= m.start and m.end <= c_end]
-                    for p in self._clause(text, c_start, c_end, s_start, s_end, ms, classes):
+                    for p in self._clause(text, c_start, c_end, ms, carry, sentence_ms):
                         key = (p.subject, p.relation, p.object, p.polarity, s_start)
                         if key not in proposals or proposals[key].confidence < p.confidence:
                             proposals[key] = p
-        used = {p.subject for p in proposals.values()} | {p.object for p in proposals.values()}
-        return list(proposals.values()), {k: v for k, v in new_actors.items() if k in used}
+                    for p in self._located(text, c_start, c_end, ms):
+                        proposals.setdefault((p.subject, p.relation, p.object, p.polarity, s_start), p)
+                    if PAIRS_FALLBACK:
+                        for p in self._clause_pairs(text, c_start, c_end, ms):
+                            key = (p.subject, p.relation, p.object, p.polarity, s_start)
+                            if not any(k[4] == s_start and {k[0], k[2]} == {p.subject, p.object} for k in proposals):
+                                proposals[key] = p
+                    subjects = [m for m in ms if self._can_be_subject(text, m, c_start)]
+                    if subjects:
+                        carry = subjects[0]
+        return list(proposals.values()), new_actors
 
-    def _clause(self, text, c_start, c_end, s_start, s_end, ms: list[Mention], classes) -> Iterable[Proposal]:
-        if not ms:
-            return
+    def _can_be_subject(self, text: str, x: Mention, c_start: int) -> bool:
+        """Not a place named after a preposition ("in Syria", "to the Bekaa Valley")."""
+        before = text[max(c_start, x.start - 30):x.start]
+        return not LOCATIVE.search(before)
+
+    def _clause(self, text, c_start, c_end, ms: list[Mention], carry, sentence_ms) -> Iterable[Proposal]:
         taken: list[tuple[int, int]] = []
         for cue in C.CUES:
             for m in cue.pattern.finditer(text, c_start, c_end):
@@ -170,16 +204,101 @@ class RuleExtractor:
                     continue
                 if any(x.start <= m.start() < x.end for x in ms):
                     continue          # the cue word is part of a name ("Popular Mobilization Forces")
-                pairs = list(self._pairs(text, cue, m, ms, c_start, c_end))
+                if in_quoted_question(text, m.start(), c_start, c_end):
+                    continue          # '"is Iran and Iraq allies?"' repeats a question, not a claim
+                pairs = list(self._pairs(text, cue, m, ms, c_start, c_end, carry, sentence_ms))
+                if not pairs and FALLBACK:
+                    pairs = list(self._nearest(text, cue, m, ms, c_start))
                 if not pairs:
                     continue
                 taken.append((m.start(), m.end()))
                 for subj, obj, conf in pairs:
-                    p = self._proposal(text, cue, m, subj, obj, conf, c_start, c_end, classes)
+                    p = self._proposal(text, cue, m, subj, obj, conf, c_start, c_end, self.classes)
                     if p is not None:
                         yield p
 
-    def _pairs(self, text, cue: C.Cue, m: re.Match, ms: list[Mention], c_start, c_end):
+    def _located(self, text, c_start, c_end, ms):
+        """"Hezbollah in Lebanon", "the Houthis of Yemen": a group named with its place."""
+        for a, b in zip(ms, ms[1:]):
+            if self.classes.get(a.actor) not in AGENT_CLASSES - {"State", "Person", "Government"}:
+                continue
+            if self.classes.get(b.actor) not in PLACE_LIKE or a.possessive:
+                continue
+            link = re.fullmatch(r"\s+(?:in|of|from)\s+(?:the\s+)?", text[a.end:b.start])
+            if link:
+                cue = C.Cue("operatesIn", re.compile(""), "svo", 0.5)
+                m = re.compile(re.escape(link.group(0))).search(text, a.end)
+                p = self._proposal(text, cue, m, a, b, 0.5, c_start, c_end, self.classes)
+                if p is not None:
+                    p.cue = f"{link.group(0).strip()} (group and place)"
+                    yield p
+
+    def _clause_pairs(self, text, c_start, c_end, ms):
+        """Neighbouring actors of one clause with a cue word between them: a weak proposal."""
+        agents = [x for x in ms if self.classes.get(x.actor) in AGENT_CLASSES]
+        for a, b in zip(agents, agents[1:]):
+            if a.actor == b.actor or len(text[a.end:b.start].split()) > 12:
+                continue
+            for cue in C.CUES:
+                m = cue.pattern.search(text, a.end, b.start)
+                if m:
+                    p = self._proposal(text, cue, m, a, b, cue.weight * 0.7, c_start, c_end, self.classes)
+                    if p is not None:
+                        p.cue = f"{m.group(0)} (between the names)"
+                        yield p
+                    break
+
+    def _nearest(self, text, cue, m, ms, c_start):
+        """When no placement rule applies: the nearest actors on either side of the cue, weaker."""
+        gap = lambda a, b: len(text[a:b].split())
+        left = [x for x in ms if x.end <= m.start() and self._can_be_subject(text, x, c_start)
+                and self.classes.get(x.actor) in AGENT_CLASSES and gap(x.end, m.start()) <= 8]
+        right = [x for x in ms if x.start >= m.end() and self.classes.get(x.actor) in AGENT_CLASSES
+                 and gap(m.end(), x.start) <= 6]
+        if left and right and left[-1].actor != right[0].actor:
+            yield left[-1], right[0], cue.weight * 0.8
+
+    def _fits(self, relation: str, x: Mention, side: int) -> bool:
+        allowed = RANGES.get(relation)
+        cls = self.classes.get(x.actor)
+        if allowed is None:
+            return cls in AGENT_CLASSES
+        return allowed[side] is None or cls in allowed[side]
+
+    def _subjects(self, text, cue, m, left, c_start) -> list[Mention]:
+        """The subject before a verb cue, with the names coordinated with it ("Russia and China")."""
+        candidates = [x for x in left if self._can_be_subject(text, x, c_start)]
+        # A possessive that only qualifies a noun ("Iran's closest partner, ...") is not the subject
+        # when a comma or another name stands between it and the cue.
+        candidates = [x for i, x in enumerate(candidates)
+                      if not (x.possessive and ("," in text[x.end:m.start()] or
+                                                any(y.start - x.end <= 3 for y in left if y.start > x.start)))]
+        candidates = [x for x in candidates if self._fits(cue.relation, x, 0)] or []
+        if not candidates:
+            return []
+        subj = candidates[-1]
+        if len(candidates) > 1 and re.fullmatch(r"\s+and\s+(?:\w+ly\s+)?(?:also\s+)?", text[subj.end:m.start()]):
+            # "Sudan severed relations with Iran and sided with Saudi Arabia": a second verb of the
+            # clause's subject, not of the object just named.
+            subj = candidates[0]
+        group = [subj]
+        for x in reversed([y for y in left if y.end <= subj.start]):
+            if COORDINATION.fullmatch(text[x.end:group[-1].start]):
+                group.append(x)
+            else:
+                break
+        return list(reversed(group))
+
+    def _objects(self, text, cue, m, right) -> list[Mention]:
+        fitting = [x for x in right if self._fits(cue.relation, x, 1)]
+        if not fitting:
+            return []
+        first = fitting[0]
+        if first is not right[0] and len(text[m.end():first.start].split()) > 6:
+            return []
+        return self._coordinated(text, [x for x in right if x.start >= first.start])
+
+    def _pairs(self, text, cue: C.Cue, m: re.Match, ms: list[Mention], c_start, c_end, carry, sentence_ms):
         left = [x for x in ms if x.end <= m.start()]
         right = [x for x in ms if x.start >= m.end()]
         gap = lambda a, b: len(text[a:b].split())           # words between two offsets
@@ -189,24 +308,45 @@ class RuleExtractor:
             if glued and right and gap(m.end(), right[0].start) <= 2:
                 yield glued[0], right[0], cue.weight
             return
+        if cue.placement == "from":
+            # "X take money and training from Y": Y supports X.
+            if left and right and gap(m.end(), right[0].start) <= 2 and gap(left[-1].end, m.start()) <= 4:
+                for x in self._subjects(text, cue, m, left, c_start) or left[-1:]:
+                    yield right[0], x, cue.weight
+            return
         if cue.placement == "head":
-            before = text[max(c_start, m.start() - 40):m.start()]
-            nxt = [x for x in right if gap(m.end(), x.start) <= 1]
+            nxt = [x for x in right if gap(m.end(), x.start) <= 1 and self.classes.get(x.actor) == "Person"]
             if nxt:
                 person = nxt[0]
-                # "Syria under President X", "Iran's foreign minister, X", "its leader X"
-                owners = [x for x in left if x.actor != person.actor and gap(x.end, m.start()) <= 4]
+                # "Syria under President X", "Iran's Supreme Leader X", "its leader X"
+                owners = [x for x in left if x.actor != person.actor and gap(x.end, m.start()) <= 3
+                          and self._fits("headOf", x, 1)]
                 if owners:
                     yield person, owners[-1], cue.weight
+                elif re.search(r"\b(?:its|their)\s+(?:\w+\s+)?$", text[max(c_start, m.start() - 20):m.start()]):
+                    first = [x for x in sentence_ms if self._fits("headOf", x, 1)]
+                    if first:
+                        yield person, first[0], cue.weight * 0.8
                 return
-            # "X, who ruled Sudan", "led by X"
-            if re.search(r"\bby\s*$", text[m.end():m.end() + 4]) or text[m.end():m.end() + 4].startswith(" by"):
-                after = [x for x in right if gap(m.end(), x.start) <= 2]
-                if after and left:
-                    yield after[0], left[-1], cue.weight
+            if re.match(r"\s+by\b", text[m.end():m.end() + 4]):
+                # "HTS was led by X", "the army led by General X"
+                after = [x for x in right if gap(m.end(), x.start) <= 3 and self.classes.get(x.actor) == "Person"]
+                owners = [x for x in left if self._fits("headOf", x, 1) and gap(x.end, m.start()) <= 6]
+                if after and owners:
+                    yield after[0], owners[-1], cue.weight
                 return
-            if left and right and gap(left[-1].end, m.start()) <= 3 and gap(m.end(), right[0].start) <= 3:
-                yield left[-1], right[0], cue.weight * 0.9
+            # "X was named Syria's interim president", "Raisi, Iran's president": owner is possessive.
+            owner = [x for x in left if x.possessive and gap(x.end, m.start()) <= 2 and self._fits("headOf", x, 1)]
+            if owner:
+                people = [x for x in left if x.end <= owner[-1].start and self.classes.get(x.actor) == "Person"
+                          and gap(x.end, owner[-1].start) <= 5]
+                if people:
+                    yield people[-1], owner[-1], cue.weight * 0.9
+                return
+            # "Omar al-Bashir, who ruled Sudan": a verb between a person and what they lead.
+            people = [x for x in left if self.classes.get(x.actor) == "Person" and gap(x.end, m.start()) <= 3]
+            if people and right and gap(m.end(), right[0].start) <= 2 and self._fits("headOf", right[0], 1):
+                yield people[-1], right[0], cue.weight * 0.9
             return
         if cue.placement == "noun":
             # "X, Iran's closest partner" / "X became Tehran's most capable proxy" / "proxies of Iran"
@@ -224,49 +364,88 @@ class RuleExtractor:
                 yield left[-1], right[0], cue.weight * 0.9
             return
         if cue.placement == "sym":
-            between = re.search(r"\b(?:between|of)\s*$", text[max(c_start, m.start() - 1):m.end() + 12][:0] or "")
             after = text[m.end():c_end]
-            bm = re.match(r"\s+(?:\w+\s+){0,2}(?:between|with)\s+", after)
-            if bm and len(right) >= 1:
-                first = right[0]
-                rest = [x for x in right[1:] if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[first.end:x.start].replace("'s", ""))]
-                if re.match(r"\s+(?:\w+\s+){0,2}between", after) and rest:
-                    yield first, rest[0], cue.weight
+            if re.search(r"\b(?:this|that|these|those|the|its|their)\s+(?:\w+\s+)?$", text[max(c_start, m.start() - 24):m.start()]) \
+                    and not re.match(r"\s+(?:\w+\s+){0,2}between\s+", after) and m.group(0)[0].islower() \
+                    and not re.search(r"\b(?:is|are|was|were|be|been|became)\s+(?:\w+\s+){0,3}$", text[max(c_start, m.start() - 40):m.start()]):
+                return        # "this alliance" refers back to a tie named earlier
+            # "Hezbollah, Iran's closest partner", "Khartoum was one of Tehran's closest partners",
+            # "Algiers shares Tehran's hostility to Israel": the possessor is one side.
+            owner = [x for x in left if x.possessive and gap(x.end, m.start()) <= 3]
+            if owner:
+                o = owner[-1]
+                to = re.match(r"\s+(?:to|towards?|with|against)\s+", after)
+                if to and right and gap(m.end(), right[0].start) <= 3:
+                    yield o, right[0], cue.weight
                     return
-                if left and gap(left[-1].end, m.start()) <= 8:
-                    for o in self._coordinated(text, right):
-                        yield left[-1], o, cue.weight
+                holders = [x for x in left if x.end <= o.start and x.actor != o.actor
+                           and self._can_be_subject(text, x, c_start) and gap(x.end, o.start) <= 8]
+                if holders:
+                    yield holders[-1], o, cue.weight
                     return
-            # "Iran and Iraq are allies", "Syria and Iraq were ruled by hostile wings"
+                after_names = [x for x in self._coordinated(text, right) if gap(m.end(), x.start) <= 2
+                               and not LOCATIVE.search(text[m.end():x.start] if False else text[max(m.end(), x.start - 12):x.start])
+                               and not re.search(r"\b(?:within|in)\s+(?:the\s+)?$", text[m.end():x.start])]
+                for x in after_names:
+                    yield x, o, cue.weight * 0.9
+                return
+            if re.match(r"\s+(?:\w+\s+){0,2}between\s+", after) and len(right) >= 2:
+                first, second = right[0], right[1]
+                if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", text[first.end:second.start].replace("'s", "")):
+                    yield first, second, cue.weight
+                    return
+            if (re.match(r"\s+(?:\w+\s+){0,2}(?:with|to|towards?|against)\s+", after)
+                    or re.search(r"\b(?:with|to)$", m.group(0))) and right:
+                subjects = self._subjects(text, cue, m, left, c_start)
+                if subjects and gap(subjects[-1].end, m.start()) <= 10:
+                    for s in subjects:
+                        for o in self._objects(text, cue, m, right):
+                            yield s, o, cue.weight
+                    return
+            # "Iran and Iraq are allies", "Syria and Iraq were ruled by hostile wings",
+            # "X regarded Y as a bitter enemy"
             if len(left) >= 2:
                 a, b = left[-2], left[-1]
-                if re.fullmatch(r"\s*(?:and|,)\s*", text[a.end:b.start].replace("'s", "").replace("’s", "")) and a.actor != b.actor:
-                    yield a, b, cue.weight
+                joined = re.fullmatch(r"\s*(?:and|,)\s*(?:the\s+)?", text[a.end:b.start].replace("'s", "").replace("’s", ""))
+                agents = all(self.classes.get(x.actor) in AGENT_CLASSES for x in (a, b))
+                if agents and a.actor != b.actor and (joined or gap(a.end, b.start) <= 3) and gap(b.end, m.start()) <= 6:
+                    yield a, b, cue.weight * (1 if joined else 0.85)
                     return
-            if left and right and gap(left[-1].end, m.start()) <= 8 and gap(m.end(), right[0].start) <= 6:
+            subjects = self._subjects(text, cue, m, left, c_start)
+            if subjects and right and gap(subjects[-1].end, m.start()) <= 8 and gap(m.end(), right[0].start) <= 6:
                 for o in self._coordinated(text, right):
-                    yield left[-1], o, cue.weight * 0.9
+                    yield subjects[-1], o, cue.weight * 0.9
             return
         # svo
         if not right:
             return
-        by = re.match(r"\s+by\s+", text[m.end():m.end() + 5])
-        if by and left:
-            yield right[0], left[-1], cue.weight
+        if cue.relation == "subOrganizationOf" and re.search(r"(?:\bits|\btheir|'s|’s)\s+(?:\w+\s+)?$", text[max(c_start, m.start() - 16):m.start()]):
+            # "the IRGC and its foreign operations arm, the Quds Force": the named arm is the part.
+            if left and gap(m.end(), right[0].start) <= 2:
+                yield right[0], left[-1], cue.weight
             return
-        if not left:
+        if cue.relation == "supports" and re.match(r"\s+from\s+", text[m.end():m.end() + 7]):
+            return            # "support from Pakistan": the supporter follows; whom it supports is unsaid
+        if re.match(r"\s+by\s+", text[m.end():m.end() + 5]):
+            if left:
+                yield right[0], left[-1], cue.weight
             return
-        subj = left[-1]
-        # "Syria under President Hafez al-Assad sided with": skip a person named as the state's ruler.
-        for x in reversed(left):
-            if not re.search(r"\bunder\s+(?:President\s+|\w+\s+)?$", text[max(c_start, x.start - 25):x.start]):
-                subj = x
-                break
-        if gap(subj.end, m.start()) > 12 or gap(m.end(), right[0].start) > 8:
+        subjects = self._subjects(text, cue, m, left, c_start)
+        weight = cue.weight
+        if not subjects and carry is not None and re.match(r"\s*(?:[a-z]|\d)", text[c_start:m.start()] or "x"):
+            # ", and helped found Hezbollah": the verb shares the subject of the clause before.
+            subjects, weight = [carry], cue.weight * 0.85
+        if not subjects:
             return
-        for o in self._coordinated(text, right):
-            if o.actor != subj.actor:
-                yield subj, o, cue.weight
+        if gap(subjects[-1].end, m.start()) > 14:
+            return
+        objects = self._objects(text, cue, m, right)
+        if not objects or gap(m.end(), objects[0].start) > 8:
+            return
+        for s in subjects:
+            for o in objects:
+                if o.actor != s.actor:
+                    yield s, o, weight
 
     @staticmethod
     def _coordinated(text: str, right: list[Mention]) -> list[Mention]:
@@ -276,7 +455,7 @@ class RuleExtractor:
         out = [right[0]]
         for x in right[1:]:
             between = text[out[-1].end:x.start]
-            if re.fullmatch(r"(?:'s|’s)?\s*(?:,|,?\s*and|,?\s*or|,\s*and the|\s*and the)?\s*(?:the\s+)?", between):
+            if re.fullmatch(r"(?:'s|’s)?\s*(?:,|,?\s*and|,?\s*or|,?\s*(?:\w+\s+){0,2}such as|,?\s*including)?\s*(?:the\s+)?", between):
                 out.append(x)
             else:
                 break
