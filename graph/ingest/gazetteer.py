@@ -32,7 +32,7 @@ DEMONYM_NOT_STATE = re.compile(r"\s+(?:[a-z-]+\s+)?(?:groups?|movements?|militia
                                r"fighters|insurgents|Shi'ites|Shia|Sunnis?|refugees|workers|students|people|"
                                r"militants|mercenaries|ally|allies|partners?|prox(?:y|ies)|embassy|consulate)\b")
 # "the Sudanese army": a state's armed forces named by its demonym, an actor of its own.
-DEMONYM_FORCE = re.compile(r"\s+(army|armed forces|military|navy|air force)\b")
+DEMONYM_FORCE = re.compile(r"\s+(army|armed forces|navy|air force)\b")
 ALIAS_CUE = re.compile(r"^\s*,?\s*(?:also (?:called|known as)|better known as|known as|dubbed|or)\s+$")
 PERSON_PARTICLE = re.compile(r"(?:^|\s)(?:al-|bin |ibn |Abu |Abdel |Abdul |el-)")
 TITLE_WORDS = {"President", "Prime", "Minister", "Supreme", "Leader", "Foreign", "Defence", "Defense", "General",
@@ -58,7 +58,7 @@ NOT_ALONE = {"Shia", "Shi'ite", "Shi'ites", "Shiite", "Sunni", "Islamic", "Arab"
              "Caesar", "Supreme", "Revolutionary", "Guards", "Army", "Front", "Brigade", "Forces", "State"}
 # A capitalised word; an apostrophe inside it is kept (Ba'ath, Shi'ite) but not a possessive 's.
 NAME_TOKEN = r"(?:[A-Z](?:[\w.-]|['’](?!s\b)(?=\w))*[\w]|[A-Z]|(?:al|el|ad|as)-[A-Z](?:[\w-]|['’](?!s\b)(?=\w))*)"
-NAME_SEQ = re.compile(rf"{NAME_TOKEN}(?:(?:\s+(?:of|of the|for|al-|bin|ibn|and the|de|du|ad-|as-))?\s+{NAME_TOKEN})*")
+NAME_SEQ = re.compile(rf"(?<![\w'’-]){NAME_TOKEN}(?:(?:\s+(?:of|of the|bin|ibn|de|du))?\s+{NAME_TOKEN})*")
 POSSESSIVE = re.compile(r"^(?:'s|’s|'|’)")
 
 
@@ -194,6 +194,8 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
         for w in re.finditer(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b", text[span_start:span_end]):
             if w.start() > 0:
                 recurring[w.group(0)] = recurring.get(w.group(0), 0) + 1
+    # Words used on their own as a noun phrase's head at least once ("the Taliban," "the Taliban's").
+    standalone = {w.group(1) for a, b in spans for w in re.finditer(r"\bthe ([A-Z][a-z]+)(?=[,.;:)]|['’]s\b| and\b| [a-z]+ed\b)", text[a:b])}
     for force in re.finditer(r"\b(?:" + "|".join(re.escape(f) for f, (_, k) in gazetteer.forms.items() if k == "demonym")
                              + r")" + DEMONYM_FORCE.pattern, text):
         if any(a <= force.start() and force.end() <= b for a, b in spans):
@@ -210,8 +212,16 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
             while words and (words[0] in TITLE_WORDS or words[0] in NOT_NAMES):
                 start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
                 words = words[1:]
-            if len(words) == 1 and words[0] in NOT_ALONE:
-                continue
+            demonyms = {f for f, (_, k) in gazetteer.forms.items() if k == "demonym"}
+            if all(w in NOT_ALONE or w in demonyms or w.rstrip("s") in demonyms for w in words):
+                continue          # "Sunni Baluch", "Afghan Shi'ites": descriptions, not names
+            if words[0].endswith(("-led", "-backed")) or words[0] in demonyms:
+                # "Kurdish-led Syrian Democratic Forces": the name starts after the description.
+                rest = name.split(None, 1)
+                if len(rest) < 2:
+                    continue
+                start = end - len(rest[1])
+                words = words[1:]
             while words and words[-1] in NOT_NAMES | TITLE_WORDS:
                 words = words[:-1]
                 end = start + len(" ".join(words)) if words else start
@@ -267,7 +277,8 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
                 mentions.append(Mention(start, end, partial, "alt", bool(POSSESSIVE.match(text[end:end + 2]))))
                 continue
             cls = classify(name, text, start, end)
-            if cls is None and len(words) == 1 and recurring.get(name, 0) >= 2 and re.search(r"\bthe\s+$", text[max(0, start - 4):start]):
+            if cls is None and len(words) == 1 and recurring.get(name, 0) >= 2 and name in standalone \
+                    and re.search(r"\bthe\s+$", text[max(0, start - 4):start]):
                 # "the Taliban", "the Houthis": a one-word name the text keeps using with an article.
                 cls = "NonStateArmedGroup"
             if cls is None:

@@ -41,7 +41,7 @@ RANGES: dict[str, tuple[set | None, set | None]] = {
     "subOrganizationOf": (AGENT_CLASSES - {"Person", "State"}, AGENT_CLASSES - {"Person"}),
     "supportedFoundingOf": (AGENT_CLASSES, AGENT_CLASSES - {"Person", "State"}),
 }
-MIN_CONFIDENCE = 0.4
+MIN_CONFIDENCE = 0.3
 FALLBACK = True
 PAIRS_FALLBACK = True
 LOCATIVE = re.compile(r"\b(?:in|into|across|near|from|to|on|at|under|throughout|inside|through|toward|towards)\s+(?:the\s+)?(?:\w+\s+)?$")
@@ -139,6 +139,8 @@ def time_of(text: str, start: int, end: int) -> dict | None:
     return None
 
 
+DUAL = re.compile(r"\b(?:the two|both) (?:countries|nations|states|governments|neighbou?rs|sides|capitals|allies)\b",
+                  re.IGNORECASE)
 QUESTION_WORDS = re.compile(r"(?:is|are|was|were|do|does|did|who|what|why|how|will|can|could|should)\b", re.IGNORECASE)
 
 
@@ -179,6 +181,8 @@ class RuleExtractor:
                         key = (p.subject, p.relation, p.object, p.polarity, s_start)
                         if key not in proposals or proposals[key].confidence < p.confidence:
                             proposals[key] = p
+                    for p in self._dual(text, c_start, c_end, ms, mentions, s_start):
+                        proposals.setdefault((p.subject, p.relation, p.object, p.polarity, s_start), p)
                     for p in self._located(text, c_start, c_end, ms):
                         proposals.setdefault((p.subject, p.relation, p.object, p.polarity, s_start), p)
                     if PAIRS_FALLBACK:
@@ -216,6 +220,40 @@ class RuleExtractor:
                     p = self._proposal(text, cue, m, subj, obj, conf, c_start, c_end, self.classes)
                     if p is not None:
                         yield p
+
+    def _dual(self, text, c_start, c_end, ms, mentions, s_start):
+        """"the two countries signed ...", "both sides pledged ...": the two states named last."""
+        d = DUAL.search(text, c_start, c_end)
+        if not d:
+            return
+        states: list[str] = []
+        for x in reversed([x for x in mentions if x.end <= d.start() and x.start >= s_start - 600]):
+            if self.classes.get(x.actor) in ("State", "Government") and x.actor not in states:
+                states.append(x.actor)
+            if len(states) == 2:
+                break
+        if len(states) < 2:
+            return
+        a = Mention(d.start(), d.end(), states[1], "pair")
+        b = Mention(d.start(), d.end(), states[0], "pair")
+        right = [x for x in ms if x.start >= d.end()]
+        for cue in C.CUES:
+            m = cue.pattern.search(text, d.end(), c_end)
+            if not m or len(text[d.end():m.start()].split()) > 8:
+                continue
+            if cue.placement == "sym":
+                p = self._proposal(text, cue, m, a, b, cue.weight * 0.85, c_start, c_end, self.classes)
+                if p is not None:
+                    yield p
+                return
+            objects = self._objects(text, cue, m, [x for x in right if x.start >= m.end()])
+            if objects and len(text[m.end():objects[0].start].split()) <= 6:
+                for subj in (a, b):
+                    for o in objects:
+                        p = self._proposal(text, cue, m, subj, o, cue.weight * 0.8, c_start, c_end, self.classes)
+                        if p is not None:
+                            yield p
+                return
 
     def _located(self, text, c_start, c_end, ms):
         """"Hezbollah in Lebanon", "the Houthis of Yemen": a group named with its place."""
