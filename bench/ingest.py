@@ -101,6 +101,7 @@ def load_seed_docs(config: BuildConfig):
                 "subject": names_of(s.id, s.label, *s.alt_labels),
                 "object": names_of(o.id, o.label, *o.alt_labels) if o else {norm(str(c.object))},
                 "relation": c.relation.split(":")[-1], "core": core,
+                "polarity": c.polarity, "modality": c.modality,
                 "spans": spans_of(source.text, [(e.quote, e.occurrence) for e in c.evidence]),
                 "actors": {c.subject, c.object if o else None}})
         junk_lines = {n for j in d.junk for n in range(j.first_line, j.last_line + 1)}
@@ -125,6 +126,7 @@ def load_devset(folder: Path):
             quotes = [(g["quote"], None)] + [(q, None) for q in g.get("alt_quotes", [])]
             gold.append({"label": f'{g["subject"]} {g["relation"]} {g["object"]}', "subject": names_of(g["subject"]), "object": names_of(str(g["object"])),
                          "relation": g["relation"], "core": g["tier"] == "core",
+                         "polarity": g["polarity"], "modality": g["modality"],
                          "spans": spans_of(text, quotes)})
         junk_lines = {int(row.split("\t")[1]) for row in junk_file.read_text(encoding="utf-8").splitlines() if row.strip()}
         docs.append({"name": text_file.stem, "text": text, "gold": gold, "junk": junk_lines, "actors_used": set()})
@@ -142,7 +144,7 @@ def same_relation(p: str, g: str) -> bool:
 def evaluate(doc, proposals, actor_names) -> dict:
     text, gold = doc["text"], doc["gold"]
     matched_gold: set[int] = set()
-    correct = relation_ok = 0
+    correct = relation_ok = stance_ok = 0
     for p in proposals:
         ev = p["evidence"][0]
         start = [m.start() for m in re.finditer(re.escape(ev["quote"]), text)][(ev.get("occurrence") or 1) - 1]
@@ -155,8 +157,11 @@ def evaluate(doc, proposals, actor_names) -> dict:
         if hits:
             correct += 1
             matched_gold.update(hits)
-            if any(same_relation(p["relation"], gold[i]["relation"]) for i in hits):
+            if any(same_relation(p["relation"].split(":")[-1], gold[i]["relation"]) for i in hits):
                 relation_ok += 1
+            if any(p.get("polarity", "affirmed") == gold[i]["polarity"] and
+                   p.get("modality", "asserted") == gold[i]["modality"] for i in hits):
+                stance_ok += 1
     core = [i for i, g in enumerate(gold) if g["core"]]
     if SHOW and doc["name"] in SHOW:
         for i in core:
@@ -165,7 +170,7 @@ def evaluate(doc, proposals, actor_names) -> dict:
                 print("MISSED", g.get("label"), "|", " / ".join(text[a:b] for a, b in g["spans"][:2])[:200])
     return {"core": len(core), "core_found": len(matched_gold & set(core)), "gold": len(gold),
             "gold_found": len(matched_gold), "proposals": len(proposals), "correct": correct,
-            "relation_agrees": relation_ok}
+            "relation_agrees": relation_ok, "stance_agrees": stance_ok}
 
 
 def junk_figures(doc) -> dict:
@@ -212,7 +217,7 @@ def run(devset: Path) -> dict:
         figures["relations"] = dict(Counter(c["relation"] for c in result["claims"]).most_common())
         rows.append(figures)
     total = {k: sum(r[k] for r in rows) for k in ("core", "core_found", "gold", "gold_found", "proposals",
-                                                   "correct", "relation_agrees", "junk_lines", "junk_found",
+                                                   "correct", "relation_agrees", "stance_agrees", "junk_lines", "junk_found",
                                                    "article_marked", "dropped_by_anchoring")}
     return {"documents": rows, "total": total}
 
@@ -230,19 +235,20 @@ def main() -> None:
     SHOW.update(args.show)
     report = run(args.devset)
     if not args.json_only:
-        head = f"{'document':28} {'core recall':>18} {'all recall':>18} {'precision':>18} {'rel. agrees':>12} {'junk found':>11} {'article as junk':>15}"
+        head = f"{'document':28} {'core recall':>18} {'all recall':>18} {'precision':>18} {'rel. agrees':>12} {'stance':>8} {'junk found':>11} {'article as junk':>15}"
         print(head)
         print("-" * len(head))
         for r in report["documents"] + [dict(report["total"], document="all")]:
             print(f"{r['document']:28} {r['core_found']:3}/{r['core']:3} {pct(r['core_found'], r['core']):>8}   "
                   f"{r['gold_found']:3}/{r['gold']:3} {pct(r['gold_found'], r['gold']):>8}   "
                   f"{r['correct']:3}/{r['proposals']:3} {pct(r['correct'], r['proposals']):>8}   "
-                  f"{pct(r['relation_agrees'], r['correct']):>10}   "
+                  f"{pct(r['relation_agrees'], r['correct']):>10}   {pct(r['stance_agrees'], r['correct']):>7} "
                   f"{r['junk_found']:3}/{r['junk_lines']:3}     {r['article_marked']:8}")
     t = report["total"]
     print(json.dumps({"core_recall": round(t["core_found"] / t["core"], 3),
                       "precision": round(t["correct"] / max(1, t["proposals"]), 3),
                       "relation_agrees": round(t["relation_agrees"] / max(1, t["correct"]), 3),
+                      "stance_agrees": round(t["stance_agrees"] / max(1, t["correct"]), 3),
                       "junk_found": t["junk_found"], "junk_lines": t["junk_lines"],
                       "article_lines_marked": t["article_marked"],
                       "documents": {r["document"]: {k: r[k] for k in ("core", "core_found", "proposals", "correct",

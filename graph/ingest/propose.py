@@ -141,6 +141,8 @@ def time_of(text: str, start: int, end: int) -> dict | None:
 
 DUAL = re.compile(r"\b(?:the two|both) (?:countries|nations|states|governments|neighbou?rs|sides|capitals|allies)\b",
                   re.IGNORECASE)
+# Properties the ontology takes from W3C ORG: curated files write them as CURIEs.
+ORG_PROPERTIES = {"headOf": "org:headOf", "subOrganizationOf": "org:subOrganizationOf"}
 QUESTION_WORDS = re.compile(r"(?:is|are|was|were|do|does|did|who|what|why|how|will|can|could|should)\b", re.IGNORECASE)
 
 
@@ -529,7 +531,12 @@ class RuleExtractor:
         # Hedges and denials count when they sit in the clause up to the end of the claim's span.
         scope_start = max(c_start, start - 60)
         hedge = C.HEDGES.search(text, scope_start, end)
-        negation = C.NEGATIONS.search(text, max(c_start, start - 20), end)
+        negation = None
+        for n in C.NEGATIONS.finditer(text, max(c_start, start - 20), max(m.end(), min(subj.end, obj.end))):
+            # A denial counts only for its own verb phrase: not across "and" / "but" to the cue.
+            between = text[n.end():m.start()] if n.end() <= m.start() else ""
+            if not re.search(r"\b(?:and|but|while)\b", between):
+                negation = n
         p = Proposal(subj.actor, relation, obj.actor, start, end, m.group(0), round(conf, 2))
         if hedge:
             p.modality, p.hedge = "hedged", hedge.group(0)
@@ -584,7 +591,8 @@ def claim_entries(doc_id: str, text: str, proposals: list[Proposal]) -> list[dic
         evidence = {"quote": quote}
         if len(found) > 1:
             evidence["occurrence"] = found.index(p.start) + 1
-        entry = {"id": cid, "subject": p.subject, "relation": p.relation, "object": p.object}
+        entry = {"id": cid, "subject": p.subject, "relation": ORG_PROPERTIES.get(p.relation, p.relation),
+                 "object": p.object}
         if p.modality == "hedged":
             entry.update(modality="hedged", hedge=p.hedge)
         if p.polarity == "negated":
