@@ -111,10 +111,10 @@ NEGATIONS = re.compile(
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 TIMES: tuple[tuple[str, re.Pattern], ...] = (
-    ("interval", re.compile(rf"\b(?:from|between) (?:{MONTHS} )?({YEAR}) (?:to|until|and|till) (?:{MONTHS} )?({YEAR})\b")),
+    ("interval", re.compile(rf"(?i)\b(?:from|between) (?:{MONTHS} )?({YEAR}) (?:to|until|and|till) (?:{MONTHS} )?({YEAR})\b")),
     ("interval", re.compile(rf"\b({YEAR})\s*[-–]\s*({YEAR}|\d\d)\b")),
-    ("start", re.compile(rf"\b(?:since|from|after|starting in|beginning in) (?:(?:early|late|mid-?) )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
-    ("end", re.compile(rf"\b(?:until|till|up to|before) (?:(?:early|late|mid-?) )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
-    ("point", re.compile(rf"\b(?:in |on |by |during )?(?:(?:early|late|mid-?) )?(?:the summer of |the spring of |the autumn of |the winter of )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
+    ("start", re.compile(rf"(?i)\b(?:since|from|after|starting in|beginning in) (?:(?:early|late|mid-?) )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
+    ("end", re.compile(rf"(?i)\b(?:until|till|up to|before) (?:(?:early|late|mid-?) )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
+    ("point", re.compile(rf"(?i)\b(?:in |on |by |during )?(?:(?:early|late|mid-?) )?(?:the summer of |the spring of |the autumn of |the winter of )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
 )
 DECADE = re.compile(r"\b(?:the )?(?:early |late |mid-)?((?:1[89]|20)\d0)s\b")

@@ -145,7 +145,7 @@ class Gazetteer:
         if self._pattern is None:
             forms = sorted(self.forms, key=len, reverse=True)
             alternatives = "|".join(re.escape(f) for f in forms)
-            self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w]|-[a-z])")
+            self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w])")
         return self._pattern
 
     def find(self, text: str) -> list[Mention]:
