@@ -24,17 +24,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from alliance_kg.graph.clean import read_source
+from alliance_kg.graph.corpus import REPOSITORY_CORPUS, REPOSITORY_ROOT, Corpus
+from alliance_kg.graph.curation import JunkRange, load_actors, load_claims, load_documents
+from alliance_kg.graph.ingest import junk as junk_rules
+from alliance_kg.graph.ingest.gazetteer import Gazetteer
+from alliance_kg.graph.ingest.lexicon import entries as lexicon_entries
+from alliance_kg.graph.ingest.propose import AGENT_CLASSES, Document, propose, source_for
 
-from graph.clean import read_source  # noqa: E402
-from graph.config import BuildConfig  # noqa: E402
-from graph.curation import load_actors, load_claims, load_documents  # noqa: E402
-from graph.ingest import junk as junk_rules  # noqa: E402
-from graph.ingest.gazetteer import Gazetteer  # noqa: E402
-from graph.ingest.lexicon import entries as lexicon_entries  # noqa: E402
-from graph.ingest.propose import AGENT_CLASSES, Document, propose, source_for  # noqa: E402
-from graph.curation import JunkRange  # noqa: E402
+ROOT = REPOSITORY_ROOT
 
 SHOW: set[str] = set()
 INVERSES = {("proxyOf", "hasProxy"), ("memberOf", "hasMember")}
@@ -84,13 +82,13 @@ def spans_of(text: str, quotes: list[tuple[str, int | None]]) -> list[tuple[int,
     return spans
 
 
-def load_seed_docs(config: BuildConfig):
+def load_seed_docs(config: Corpus):
     documents = load_documents(config.documents_file)
     actors = load_actors(config.actors_file)
     by_id = {d.id: d for d in documents}
     docs = []
     for d in documents:
-        source = read_source(d, config.seeds_dir, config.documents_file)
+        source = read_source(d, config.documents_dir, config.documents_file)
         claims = load_claims(config.claims_dir / f"{d.id}.yaml", by_id, actors)
         gold = []
         for c in claims:
@@ -124,7 +122,8 @@ def load_devset(folder: Path):
                 continue
             g = json.loads(line)
             quotes = [(g["quote"], None)] + [(q, None) for q in g.get("alt_quotes", [])]
-            gold.append({"label": f'{g["subject"]} {g["relation"]} {g["object"]}', "subject": names_of(g["subject"]), "object": names_of(str(g["object"])),
+            gold.append({"label": f'{g["subject"]} {g["relation"]} {g["object"]}',
+                         "subject": names_of(g["subject"]), "object": names_of(str(g["object"])),
                          "relation": g["relation"], "core": g["tier"] == "core",
                          "polarity": g["polarity"], "modality": g["modality"],
                          "spans": spans_of(text, quotes)})
@@ -177,15 +176,14 @@ def junk_figures(doc) -> dict:
     text = doc["text"]
     lines = text.split("\n")
     found = {j.line for j in junk_rules.detect(text)}
-    nonblank = {i + 1 for i, l in enumerate(lines) if l.strip()}
+    nonblank = {i + 1 for i, line in enumerate(lines) if line.strip()}
     gold = doc["junk"] & nonblank
     return {"junk_lines": len(gold), "junk_found": len(gold & found),
             "article_marked": len((found - gold) & nonblank)}
 
 
 def run(devset: Path) -> dict:
-    config = BuildConfig()
-    seeds, actors = load_seed_docs(config)
+    seeds, actors = load_seed_docs(Corpus.open(REPOSITORY_CORPUS))
     if not devset.is_dir():
         sys.exit(f"bench/ingest.py: development set not found at {devset} (expected ../shared/devset beside the repository)")
     docs = seeds + load_devset(devset)
@@ -235,7 +233,8 @@ def main() -> None:
     SHOW.update(args.show)
     report = run(args.devset)
     if not args.json_only:
-        head = f"{'document':28} {'core recall':>18} {'all recall':>18} {'precision':>18} {'rel. agrees':>12} {'stance':>8} {'junk found':>11} {'article as junk':>15}"
+        head = (f"{'document':28} {'core recall':>18} {'all recall':>18} {'precision':>18} {'rel. agrees':>12} "
+                f"{'stance':>8} {'junk found':>11} {'article as junk':>15}")
         print(head)
         print("-" * len(head))
         for r in report["documents"] + [dict(report["total"], document="all")]:

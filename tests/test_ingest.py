@@ -10,18 +10,21 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph.clean import read_source
-from graph.config import PROJECT_ROOT, BuildConfig
-from graph.curation import ActorRecord, JunkRange, Origin, load_actors, load_claims, load_documents
-from graph import anchor
-from graph.ingest import junk as junk_rules
-from graph.ingest import review, yamlio
-from graph.ingest.add import AddError, add_document
-from graph.ingest.gazetteer import Gazetteer
-from graph.ingest.propose import Document, Proposal, RuleExtractor, propose, proposal_yaml, source_for
+from alliance_kg.cli import main
+from alliance_kg.graph import anchor
+from alliance_kg.graph.clean import read_source
+from alliance_kg.graph.config import BuildConfig
+from alliance_kg.graph.corpus import REPOSITORY_CORPUS, REPOSITORY_ROOT, Corpus
+from alliance_kg.graph.curation import ActorRecord, JunkRange, Origin, load_actors, load_claims, load_documents
+from alliance_kg.graph.ingest import junk as junk_rules
+from alliance_kg.graph.ingest import review, yamlio
+from alliance_kg.graph.ingest.add import AddError, add_document
+from alliance_kg.graph.ingest.commands import review_paths, run_propose
+from alliance_kg.graph.ingest.gazetteer import Gazetteer
+from alliance_kg.graph.ingest.propose import Document, Proposal, proposal_yaml, propose, source_for
 
 # The development articles live beside the repository (CI checks out ../shared next to it).
-DEVSET = Path(os.environ.get("ALLIANCE_KG_DEVSET", PROJECT_ROOT.parent / "shared" / "devset"))
+DEVSET = Path(os.environ.get("ALLIANCE_KG_DEVSET", REPOSITORY_ROOT.parent / "shared" / "devset"))
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +81,9 @@ def test_article_lists_and_closing_lines_are_not_junk():
 
 
 def test_junk_rules_reproduce_the_curated_junk_of_the_seeds():
-    config = BuildConfig()
-    for record in load_documents(config.documents_file):
-        text = (config.seeds_dir / record.file).read_text(encoding="utf-8")
+    corpus = Corpus.open(REPOSITORY_CORPUS)
+    for record in load_documents(corpus.documents_file):
+        text = (corpus.documents_dir / record.file).read_text(encoding="utf-8")
         lines = text.split("\n")
         curated = {n for j in record.junk for n in range(j.first_line, j.last_line + 1) if lines[n - 1].strip()}
         found = {j.line for j in junk_rules.detect(text)}
@@ -100,12 +103,18 @@ def test_junk_rules_find_every_junk_line_of_the_development_articles(devset):
 # --- add ------------------------------------------------------------------------------------------
 
 @pytest.fixture()
-def corpus(tmp_path) -> tuple[Path, Path]:
-    """A scratch corpus: a copy of seeds/ and graph/data/."""
-    seeds, data = tmp_path / "seeds", tmp_path / "data"
-    shutil.copytree(PROJECT_ROOT / "seeds", seeds)
-    shutil.copytree(PROJECT_ROOT / "graph" / "data", data)
-    return seeds, data
+def scratch(tmp_path) -> Corpus:
+    """A scratch corpus: a copy of the repository's curated files and of its documents."""
+    root = tmp_path / "corpus"
+    shutil.copytree(REPOSITORY_CORPUS, root, ignore=shutil.ignore_patterns("corpus.yaml"))
+    shutil.copytree(Corpus.open(REPOSITORY_CORPUS).documents_dir, root / "documents")
+    (root / "corpus.yaml").write_text(f"documents: documents\nbuild: {tmp_path / 'build'}\n", encoding="utf-8")
+    return Corpus.open(root)
+
+
+@pytest.fixture()
+def corpus(scratch) -> tuple[Path, Path]:
+    return scratch.documents_dir, scratch.root
 
 
 def test_add_copies_hashes_and_records_the_document(corpus, tmp_path):
@@ -115,7 +124,7 @@ def test_add_copies_hashes_and_records_the_document(corpus, tmp_path):
     before = (data / "documents.yaml").read_text(encoding="utf-8")
     added = add_document(source, seeds, data / "documents.yaml")
     sha = hashlib.sha256(ARTICLE.encode()).hexdigest()
-    existing = [d.id for d in load_documents(PROJECT_ROOT / "graph" / "data" / "documents.yaml")]
+    existing = [d.id for d in load_documents(REPOSITORY_CORPUS / "documents.yaml")]
     number = max(int(i.split("_")[0]) for i in existing) + 1
     assert added.id == f"{number:03d}_{sha[:16]}"
     assert added.file.read_bytes() == source.read_bytes()
@@ -146,7 +155,8 @@ def test_add_refuses_text_that_is_not_utf8(corpus, tmp_path):
         with pytest.raises(AddError, match=message):
             add_document(bad, seeds, data / "documents.yaml")
         assert (data / "documents.yaml").read_bytes() == before
-        assert sorted(p.name for p in seeds.iterdir()) == sorted(p.name for p in (PROJECT_ROOT / "seeds").iterdir())
+        assert sorted(p.name for p in seeds.iterdir()) == sorted(
+            p.name for p in Corpus.open(REPOSITORY_CORPUS).documents_dir.iterdir())
 
 
 def test_add_refuses_a_taken_or_malformed_id(corpus, tmp_path):
@@ -357,13 +367,11 @@ def test_proposals_on_a_development_article_pass_the_anchoring_step(devset, corp
 
 # --- review and the commands ------------------------------------------------------------------------
 
-def test_accept_reject_and_stale_pages(corpus, devset):
-    seeds, data = corpus
-    from graph.ingest.cli import Where, run_propose
-    where = Where(seeds, data)
-    added = add_document(devset / "africa_south_asia.txt", seeds, data / "documents.yaml")
-    path, result = run_propose(where, added.id)
-    paths = where.review_paths()
+def test_accept_reject_and_stale_pages(scratch, devset):
+    data = scratch.root
+    added = add_document(devset / "africa_south_asia.txt", scratch.documents_dir, scratch.documents_file)
+    path, result = run_propose(scratch, added.id)
+    paths = review_paths(scratch)
     ids = [c["id"] for c in result["claims"]]
     seen = review.fingerprint(paths.involved(added.id))
     review.reject(paths, added.id, [ids[0]])
@@ -379,24 +387,23 @@ def test_accept_reject_and_stale_pages(corpus, devset):
     actor_ids = {a["id"] for a in yamlio.load(paths.actors)["actors"]}
     assert {c["subject"] for c in claims} <= actor_ids
     assert (data / "actors.yaml").read_text(encoding="utf-8").startswith(
-        (PROJECT_ROOT / "graph" / "data" / "actors.yaml").read_text(encoding="utf-8")[:400])
+        (REPOSITORY_CORPUS / "actors.yaml").read_text(encoding="utf-8")[:400])
 
 
-def test_add_propose_accept_then_the_build_validates(corpus, devset, monkeypatch, tmp_path):
-    seeds, data = corpus
-    monkeypatch.setenv("ALLIANCE_KG_SEEDS", str(seeds))
-    monkeypatch.setenv("ALLIANCE_KG_DATA", str(data))
-    from graph.ingest.cli import accept, add, propose_cmd
+def test_add_propose_accept_then_the_build_validates(scratch, devset):
     runner = CliRunner()
-    done = runner.invoke(add, [str(devset / "syria_iran_assad.txt")])
+    cli = ["--corpus", str(scratch.root)]
+    done = runner.invoke(main, cli + ["add", str(devset / "syria_iran_assad.txt")])
     assert done.exit_code == 0, done.output
     doc_id = done.output.strip().splitlines()[-1]
-    assert doc_id in {d.id for d in load_documents(data / "documents.yaml")}
-    again = runner.invoke(add, [str(devset / "syria_iran_assad.txt")])
+    assert doc_id in {d.id for d in load_documents(scratch.documents_file)}
+    again = runner.invoke(main, cli + ["add", str(devset / "syria_iran_assad.txt")])
     assert again.exit_code == 1 and "already in the corpus" in again.output
-    assert runner.invoke(propose_cmd, [doc_id]).exit_code == 0
-    assert runner.invoke(propose_cmd, [doc_id]).exit_code == 1           # would overwrite a review
-    assert runner.invoke(accept, [doc_id, "--all"]).exit_code == 0
-    from graph.pipeline import check
-    checked = check(BuildConfig(seeds_dir=seeds, data_dir=data, build_dir=tmp_path / "build"))
+    assert runner.invoke(main, cli + ["propose", doc_id]).exit_code == 0
+    assert runner.invoke(main, cli + ["propose", doc_id]).exit_code == 1        # would overwrite a review
+    missing = runner.invoke(main, cli + ["accept", doc_id])
+    assert missing.exit_code == 1 and "--all" in missing.output
+    assert runner.invoke(main, cli + ["accept", doc_id, "--all"]).exit_code == 0
+    from alliance_kg.graph.pipeline import check
+    checked = check(BuildConfig.for_corpus(scratch))
     assert checked.outcome.conforms

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from ..curation import JUNK_KINDS
-from ..iris import NAME_PATTERN
-from . import junk as junk_rules
-from . import yamlio
+from alliance_kg.graph.curation import JUNK_KINDS
+from alliance_kg.graph.ingest import junk as junk_rules
+from alliance_kg.graph.ingest import yamlio
+from alliance_kg.graph.iris import NAME_PATTERN
 
 # Seed ids are a three-digit sequence number and 16 hex digits: NNN_xxxxxxxxxxxxxxxx. The seeds'
 # hex digits came with their collection; new documents take the first 16 hex digits of their own

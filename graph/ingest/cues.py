@@ -74,7 +74,8 @@ CUES: tuple[Cue, ...] = (
        r"support|funding|aid)(?: and \w+)? from", "from", 0.55),
     _c("tradesWith", r"trad(?:ed|es|e|ing)|exports? (?:to)?|imports? from|oil (?:to|from)", "sym", 0.5),
     _c("cooperatesWith", r"cooperat(?:ed|es|e|ing|ion)|partner(?:s|ship)?|friends?(?:hip)?|work(?:ing)? relationship|"
-       r"ties with|relations with|restor(?:e|ed|ing) (?:diplomatic )?(?:ties|relations)|joint action|coordinat(?:ed|es|ion)|worked with|together", "sym", 0.5),
+       r"ties with|relations with|restor(?:e|ed|ing) (?:diplomatic )?(?:ties|relations)|joint action|"
+       r"coordinat(?:ed|es|ion)|worked with|together", "sym", 0.5),
     _c("seeksAlignmentWith", r"court(?:ed|s|ing)|wants? a working relationship|sought (?:closer )?ties|"
        r"seeks? (?:closer )?ties|reach(?:ed)? out|drew (?:even )?closer|rapprochement",
        weight=0.6),
@@ -115,6 +116,7 @@ TIMES: tuple[tuple[str, re.Pattern], ...] = (
     ("interval", re.compile(rf"\b({YEAR})\s*[-–]\s*({YEAR}|\d\d)\b")),
     ("start", re.compile(rf"(?i)\b(?:since|from|after|starting in|beginning in) (?:(?:early|late|mid-?) )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
     ("end", re.compile(rf"(?i)\b(?:until|till|up to|before) (?:(?:early|late|mid-?) )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
-    ("point", re.compile(rf"(?i)\b(?:in |on |by |during )?(?:(?:early|late|mid-?) )?(?:the summer of |the spring of |the autumn of |the winter of )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
+    ("point", re.compile(rf"(?i)\b(?:in |on |by |during )?(?:(?:early|late|mid-?) )?"
+                         rf"(?:the (?:summer|spring|autumn|winter) of )?(?:\d{{1,2}} )?(?:{MONTHS} )?({YEAR})\b")),
 )
 DECADE = re.compile(r"\b(?:the )?(?:early |late |mid-)?((?:1[89]|20)\d0)s\b")

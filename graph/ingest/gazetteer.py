@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .lexicon import entries as lexicon_entries
+from alliance_kg.graph.ingest.lexicon import entries as lexicon_entries
 
 GROUP_CLASSES = (
     (re.compile(r"\b(?:Brigades?|Battalions?|Militias?)\b"), "Militia"),

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Protocol
 
-from .. import anchor as anchoring
-from ..clean import Segment, SourceText, line_offsets
-from ..curation import ActorRecord, CurationError, DocumentRecord, JunkRange, Origin, load_claims
-from . import cues as C
-from . import yamlio
-from .gazetteer import Actor, Gazetteer, Mention, find_new
+from alliance_kg.graph import anchor as anchoring
+from alliance_kg.graph.clean import Segment, SourceText, line_offsets
+from alliance_kg.graph.curation import ActorRecord, CurationError, DocumentRecord, JunkRange, Origin, load_claims
+from alliance_kg.graph.ingest import cues as C
+from alliance_kg.graph.ingest import yamlio
+from alliance_kg.graph.ingest.gazetteer import Actor, Gazetteer, Mention, find_new
 
 SYMMETRIC = {"alliedWith", "cooperatesWith", "tradesWith", "hostileTo", "atWarWith", "sharesIdentityWith"}
 AGENT_CLASSES = {"State", "Government", "NonStateArmedGroup", "Militia", "PoliticalMovement", "PoliticalParty",

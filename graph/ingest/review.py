@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from . import yamlio
+from alliance_kg.graph.ingest import yamlio
 
 PROPOSER_KEYS = ("confidence", "cue")
 
