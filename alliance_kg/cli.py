@@ -185,7 +185,10 @@ def link(actor_ids, api_url, cache_file, offline):
                    "instead of the embedded store [env ALLIANCE_KG_STORE].")
 @click.option("--store-auth", default=None, metavar="USER:PASSWORD",
               help="Credentials for --store (HTTP Basic; digest:USER:PASSWORD for Digest) [env ALLIANCE_KG_STORE_AUTH].")
-def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_service, store, store_auth):
+@click.option("--curate", is_flag=True,
+              help="Also serve the review page (/curate/) that accepts, rejects and edits proposed claims; "
+                   "it writes to the corpus, so the server must listen on a loopback address.")
+def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_service, store, store_auth, curate):
     """Serve the dataset over HTTP: SPARQL endpoint, linked data and pages.
 
     Builds the corpus first when its build folder holds no dataset. Nothing is fetched from the
@@ -199,6 +202,9 @@ def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_serv
                                            max_rows=max_rows, workers=workers, threads=threads,
                                            service_allowlist=tuple(allow_service) or None, store=store,
                                            store_auth=store_auth)
+    if curate and not is_loopback(server_config.host):
+        raise click.UsageError(f"--curate writes to the corpus: listen on a loopback address (127.0.0.1 or ::1), "
+                               f"not {server_config.host}")
     if not (config.build_dir / "manifest.json").is_file():
         from alliance_kg.graph.pipeline import BuildError
         from alliance_kg.graph.pipeline import build as run_build
@@ -212,7 +218,7 @@ def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_serv
     from alliance_kg.server.engine.remote import StoreNotLoaded
 
     try:
-        serve_forever(server_config, announce=click.echo)
+        serve_forever(server_config, announce=click.echo, curate=config.corpus if curate else None)
     except StoreNotLoaded as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)
@@ -255,6 +261,17 @@ def push(gsp_url, query_url, auth, keep_previous, timeout, build_dir):
     click.echo(f"pushed version {report.version} ({sum(report.graphs.values())} triples in {len(report.graphs)} "
                f"graphs, verified); replaced {report.previous or 'nothing'}; deleted {len(report.deleted)} old graph(s)")
     click.echo("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items()))
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 # --- growing the corpus: add a document, draft its claims, review them -------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context
 
+from alliance_kg.graph.corpus import Corpus
 from alliance_kg.graph.iris import Iris
 from alliance_kg.server import http
 from alliance_kg.server.cache import AnswerCache
@@ -83,7 +84,8 @@ def site() -> Site:
     return current_app.extensions["alliance_kg"]
 
 
-def create_app(config: ServerConfig | None = None) -> Flask:
+def create_app(config: ServerConfig | None = None, curate: Corpus | None = None) -> Flask:
+    """The application; with `curate` (a corpus), also the review page that writes to it."""
     from alliance_kg.server.views import register_views
 
     config = config or ServerConfig()
@@ -95,4 +97,8 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     app.extensions["alliance_kg"] = Site(config, Snapshot.open(config, build_dir))
     http.install(app)
     register_views(app)
+    if curate is not None:
+        from alliance_kg.server.views import curate as curate_views
+
+        curate_views.register(app, curate)
     return app

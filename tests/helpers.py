@@ -34,3 +34,13 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def scratch_corpus(tmp_path: Path) -> Corpus:
+    """A private corpus with copies of the repository's curated files AND its documents, so a test
+    can add documents and accept claims into it."""
+    root = tmp_path / "corpus"
+    shutil.copytree(REPOSITORY_CORPUS, root, ignore=shutil.ignore_patterns("corpus.yaml", "proposed"))
+    shutil.copytree(Corpus.open(REPOSITORY_CORPUS).documents_dir, root / "documents")
+    (root / "corpus.yaml").write_text(f"documents: documents\nbuild: {tmp_path / 'build'}\n", encoding="utf-8")
+    return Corpus.open(root)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from alliance_kg.graph.ingest.add import AddError, add_document
 from alliance_kg.graph.ingest.commands import review_paths, run_propose
 from alliance_kg.graph.ingest.gazetteer import Gazetteer
 from alliance_kg.graph.ingest.propose import Document, Proposal, proposal_yaml, propose, source_for
+from tests.helpers import scratch_corpus
 
 # The development articles live beside the repository (CI checks out ../shared next to it).
 DEVSET = Path(os.environ.get("ALLIANCE_KG_DEVSET", REPOSITORY_ROOT.parent / "shared" / "devset"))
@@ -104,12 +104,7 @@ def test_junk_rules_find_every_junk_line_of_the_development_articles(devset):
 
 @pytest.fixture()
 def scratch(tmp_path) -> Corpus:
-    """A scratch corpus: a copy of the repository's curated files and of its documents."""
-    root = tmp_path / "corpus"
-    shutil.copytree(REPOSITORY_CORPUS, root, ignore=shutil.ignore_patterns("corpus.yaml"))
-    shutil.copytree(Corpus.open(REPOSITORY_CORPUS).documents_dir, root / "documents")
-    (root / "corpus.yaml").write_text(f"documents: documents\nbuild: {tmp_path / 'build'}\n", encoding="utf-8")
-    return Corpus.open(root)
+    return scratch_corpus(tmp_path)
 
 
 @pytest.fixture()
