@@ -139,6 +139,10 @@ def time_of(text: str, start: int, end: int) -> dict | None:
     return None
 
 
+WAR_NAME = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)[-–]([A-Z][a-z]+(?: [A-Z][a-z]+)?) [Ww]ar\b")
+STATE_CLASSES = {"State", "Government"}
+GROUP_CLASSES = {"NonStateArmedGroup", "Militia", "PoliticalMovement", "PoliticalParty", "SecurityForce"}
+ANAPHORA = re.compile(r"\b[Tt]he (?:(?P<state>country|kingdom|republic)|(?:[A-Z][a-z]+ )?(?:group|movement|militia|organi[sz]ation))\b")
 DUAL = re.compile(r"\b(?:the two|both) (?:countries|nations|states|governments|neighbou?rs|sides|capitals|allies)\b",
                   re.IGNORECASE)
 # Properties the ontology takes from W3C ORG: curated files write them as CURIEs.
@@ -168,6 +172,9 @@ class RuleExtractor:
         covered = [(m.start, m.end) for m in new_mentions]
         known = [m for m in known if not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in covered)]
         mentions = sorted(known + new_mentions, key=lambda m: m.start)
+        mentions = self._anaphora(text, spans, mentions, {**{a: x.cls for a, x in gazetteer.actors.items()},
+                                                           **{a: x.cls for a, x in new_actors.items()}})
+        self.gazetteer = gazetteer
         self.classes = {aid: a.cls for aid, a in gazetteer.actors.items()}
         self.classes.update({aid: a.cls for aid, a in new_actors.items()})
         proposals: dict[tuple, Proposal] = {}
@@ -185,6 +192,8 @@ class RuleExtractor:
                             proposals[key] = p
                     for p in self._dual(text, c_start, c_end, ms, mentions, s_start):
                         proposals.setdefault((p.subject, p.relation, p.object, p.polarity, s_start), p)
+                    for p in self._war_names(text, c_start, c_end):
+                        proposals.setdefault((p.subject, p.relation, p.object, p.polarity, s_start), p)
                     for p in self._located(text, c_start, c_end, ms):
                         proposals.setdefault((p.subject, p.relation, p.object, p.polarity, s_start), p)
                     if PAIRS_FALLBACK:
@@ -196,6 +205,21 @@ class RuleExtractor:
                     if subjects:
                         carry = subjects[0]
         return list(proposals.values()), new_actors
+
+    @staticmethod
+    def _anaphora(text, spans, mentions: list[Mention], classes) -> list[Mention]:
+        """"the country", "the Lebanese group", a sentence-initial "It": the last name of a fitting
+        kind in the two sentences before (a weak guess, marked so its confidence is lowered)."""
+        extra = []
+        for a, b in spans:
+            for m in ANAPHORA.finditer(text, a, b):
+                wanted = STATE_CLASSES if m.group("state") else GROUP_CLASSES
+                before = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 400
+                          and classes.get(x.actor) in wanted]
+                if before:
+                    extra.append(Mention(m.start(), m.end(), before[-1].actor, "anaphora",
+                                         text[m.end():m.end() + 2] in ("'s", "’s")))
+        return sorted(mentions + extra, key=lambda x: x.start)
 
     def _can_be_subject(self, text: str, x: Mention, c_start: int) -> bool:
         """Not a place named after a preposition ("in Syria", "to the Bekaa Valley")."""
@@ -257,6 +281,21 @@ class RuleExtractor:
                             yield p
                 return
 
+    def _war_names(self, text, c_start, c_end):
+        """"the Iran-Iraq War": a war named after its two sides."""
+        for w in WAR_NAME.finditer(text, c_start, c_end):
+            a = self.gazetteer.find(w.group(1))
+            b = self.gazetteer.find(w.group(2))
+            if len(a) == 1 and len(b) == 1 and a[0].actor != b[0].actor and \
+                    {self.classes.get(a[0].actor), self.classes.get(b[0].actor)} <= {"State"}:
+                sa = Mention(w.start(1), w.end(1), a[0].actor, "label")
+                sb = Mention(w.start(2), w.end(2), b[0].actor, "label")
+                cue = C.Cue("atWarWith", re.compile(""), "sym", 0.65)
+                p = self._proposal(text, cue, w, sa, sb, 0.65, c_start, c_end, self.classes)
+                if p is not None:
+                    p.cue = w.group(0)
+                    yield p
+
     def _located(self, text, c_start, c_end, ms):
         """"Hezbollah in Lebanon", "the Houthis of Yemen": a group named with its place."""
         for a, b in zip(ms, ms[1:]):
@@ -277,7 +316,7 @@ class RuleExtractor:
         """Neighbouring actors of one clause with a cue word between them: a weak proposal."""
         agents = [x for x in ms if self.classes.get(x.actor) in AGENT_CLASSES]
         for a, b in zip(agents, agents[1:]):
-            if a.actor == b.actor or len(text[a.end:b.start].split()) > 12:
+            if a.actor == b.actor or a.possessive or len(text[a.end:b.start].split()) > 12:
                 continue
             for cue in C.CUES:
                 m = cue.pattern.search(text, a.end, b.start)
@@ -317,6 +356,12 @@ class RuleExtractor:
         if not candidates:
             return []
         subj = candidates[-1]
+        earlier = [y for y in left if y.end <= subj.start]
+        if earlier and text[subj.end:m.start()].lstrip().startswith(",") and \
+                re.fullmatch(r",\s+(?:the|a|an|its|their)\b[^,;]*", text[earlier[-1].end:subj.start]):
+            # "The Quds Force, the foreign arm of the Revolutionary Guards, sent ...": the subject is
+            # the name before the appositive, not the one inside it.
+            subj = earlier[-1]
         if len(candidates) > 1 and re.fullmatch(r"\s+and\s+(?:\w+ly\s+)?(?:also\s+)?", text[subj.end:m.start()]):
             # "Sudan severed relations with Iran and sided with Saudi Arabia": a second verb of the
             # clause's subject, not of the object just named.
@@ -368,8 +413,8 @@ class RuleExtractor:
                     if first:
                         yield person, first[0], cue.weight * 0.8
                 return
-            if re.match(r"\s+by\b", text[m.end():m.end() + 4]):
-                # "HTS was led by X", "the army led by General X"
+            if re.match(r"(?:\s+\w+){0,3}?\s+by\b", text[m.end():m.end() + 24]) and m.group(0).lower() in ("led", "headed", "ruled"):
+                # "HTS was led by X", "the army led by General X", "the Taliban, led since 2016 by X"
                 after = [x for x in right if gap(m.end(), x.start) <= 3 and self.classes.get(x.actor) == "Person"]
                 owners = [x for x in left if self._fits("headOf", x, 1) and gap(x.end, m.start()) <= 6]
                 if after and owners:
@@ -554,7 +599,9 @@ class RuleExtractor:
                      "political": "political", "econom": "economic", "oil": "economic"}
             clause = text[c_start:c_end].lower()
             p.support = sorted({v for k, v in kinds.items() if k in clause})
-        # Known actors on both sides are more trustworthy than a guessed new name.
+        # Known actors on both sides are more trustworthy than a guessed new name or a resolved "it".
+        if subj.form == "anaphora" or obj.form == "anaphora":
+            p.confidence = round(p.confidence * 0.8, 2)
         if subj.form == "new" or obj.form == "new":
             p.confidence = round(p.confidence * 0.9, 2)
         if len(span_text) > 200:
