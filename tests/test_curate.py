@@ -124,6 +124,20 @@ def test_accept_reject_and_edit_write_the_curated_files(curated):
     assert ids[1] not in {c["id"] for c in yamlio.load(paths.proposal(doc_id))["claims"]}
 
 
+def test_an_edit_the_build_would_refuse_is_refused(curated):
+    app, corpus, doc_id, ids = curated
+    client = app.test_client()
+    before = review_paths(corpus).proposal(doc_id).read_bytes()
+    for field, value, message in (("relation", "likes", "not a relation of the ontology"),
+                                  ("object", "Atlantis", "unknown actor")):
+        _, token, fingerprint = page(client, doc_id)
+        form = {"action": "edit", "claim": ids[0], "token": token, "fingerprint": fingerprint,
+                "subject": "Iran", "relation": "supports", "object": "Hezbollah", field: value}
+        response = client.post(f"/curate/{doc_id}", data=form)
+        assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert review_paths(corpus).proposal(doc_id).read_bytes() == before
+
+
 def test_a_write_is_refused_when_the_files_changed_since_the_page_was_loaded(curated):
     app, corpus, doc_id, ids = curated
     client = app.test_client()

@@ -181,6 +181,36 @@ def reject(paths: Paths, doc_id: str, claim_ids: list[str] | None = None, take_a
     return outcome
 
 
+def relation_names() -> set[str]:
+    """The relations a claim may name, as the curated files write them."""
+    from alliance_kg.graph.vocabulary import relations
+
+    return set(relations()) | {"numberOfFighters", "org:headOf", "org:subOrganizationOf"}
+
+
+def _check_edit(paths: Paths, data, changes: dict) -> None:
+    """Refuse an edit the build would refuse: an unknown relation or actor, a bad polarity or time."""
+    relation = changes.get("relation")
+    if relation:
+        names = relation_names()
+        if relation not in names:
+            raise ReviewError(f"{relation!r} is not a relation of the ontology (one of {', '.join(sorted(names))})")
+    actors = {str(a.get("id")) for a in yamlio.load(paths.actors)["actors"]} | \
+        {str(a.get("id")) for a in (data.get("actors") or [])}
+    if changes.get("subject") and changes["subject"] not in actors:
+        raise ReviewError(f"unknown actor {changes['subject']!r} (not in actors.yaml nor proposed)")
+    literal = (relation or "") == "numberOfFighters"
+    if changes.get("object") and not literal and changes["object"] not in actors:
+        raise ReviewError(f"unknown actor {changes['object']!r} (not in actors.yaml nor proposed)")
+    if changes.get("polarity") not in (None, "", "affirmed", "negated"):
+        raise ReviewError("polarity must be affirmed or negated")
+    time = changes.get("time")
+    if time:
+        start, end = time.get("start"), time.get("end")
+        if start is not None and end is not None and start > end:
+            raise ReviewError(f"time: end {end} is before start {start}")
+
+
 def edit(paths: Paths, doc_id: str, claim_id: str, changes: dict, expected: dict[str, str] | None = None) -> None:
     """Change fields of one proposed claim (subject, relation, object, hedge, polarity, time)."""
     allowed = {"subject", "relation", "object", "modality", "hedge", "polarity", "time"}
@@ -190,6 +220,7 @@ def edit(paths: Paths, doc_id: str, claim_id: str, changes: dict, expected: dict
     _check_fresh(paths.involved(doc_id), expected)
     data = load_proposal(paths, doc_id)
     (claim,) = _select(data, [claim_id], False, paths.proposal(doc_id))
+    _check_edit(paths, data, changes)
     for key, value in changes.items():
         if value in (None, ""):
             claim.pop(key, None)
