@@ -42,7 +42,9 @@ CUES: tuple[Cue, ...] = (
        r"(?:the )?only (?:\w+ )*(?:state|member|country) in", weight=0.65),
     _c("hasMember", r"(?:its|whose) (?:\w+ )?members|members (?:include|such as)|admitted|alongside", weight=0.55),
     _c("subOrganizationOf", r"(?:foreign|overseas|military|armed|political|elite) (?:operations )?arm|"
-       r"(?:arm|wing|branch|unit|division) of|under the umbrella of|umbrella of|grew out of", "svo", 0.65),
+       r"(?:arm|wing|branch|unit|division|affiliate|offshoot) of|under the umbrella of|umbrella of|grew out of|"
+       r"(?<='s )(?:\w+ ){0,2}(?:arm|wing|branch|affiliate|offshoot)|(?<=’s )(?:\w+ ){0,2}(?:arm|wing|branch|affiliate|offshoot)",
+       "svo", 0.65),
     # --- leadership -------------------------------------------------------------------------------
     _c("headOf", r"president|prime minister|supreme leader|leader|king|emir|commander|"
        r"ruled|rules|led|leads|headed|heads|chief", "head", 0.6),
@@ -57,7 +59,8 @@ CUES: tuple[Cue, ...] = (
     _c("atWarWith", r"(?:at )?war (?:with|against)|fought|fighting|fights?|clash(?:ed|es) with|battled", weight=0.55),
     _c("condemns", r"condemn(?:ed|s|ing)?|denounc(?:ed|es|ing)?|criticiz(?:ed|es)|criticis(?:ed|es)", weight=0.75),
     _c("warns", r"warn(?:ed|s|ing)?", weight=0.75),
-    _c("sanctions", r"sanction(?:ed|s|ing)?|imposed sanctions on|embargo(?:ed)?", weight=0.7),
+    _c("sanctions", r"sanction(?:ed|s|ing)?|imposed sanctions on|embargo(?:ed)?|banned|outlawed|blacklisted|"
+       r"designated", weight=0.7),
     _c("oppresses", r"oppress(?:ed|es|ing)?|persecut(?:ed|es|ing)|repress(?:ed|es|ing)|crack(?:ed)?down on", weight=0.7),
     _c("hostileTo", r"hostil(?:e|ity)|enem(?:y|ies)|rival(?:s|ry)?|adversar(?:y|ies)|animosity|tensions? with|"
        r"severed (?:diplomatic )?(?:relations|ties)|broke off (?:relations|ties)|"

@@ -196,6 +196,10 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
                 recurring[w.group(0)] = recurring.get(w.group(0), 0) + 1
     # Words used on their own as a noun phrase's head at least once ("the Taliban," "the Taliban's").
     standalone = {w.group(1) for a, b in spans for w in re.finditer(r"\bthe ([A-Z][a-z]+)(?=[,.;:)]|['’]s\b| and\b| [a-z]+ed\b)", text[a:b])}
+    # "the Taliban, ... Taliban fighters": a one-word name the text uses with an article and on its
+    # own is a name wherever it occurs.
+    one_word_names = {w for w in standalone if recurring.get(w, 0) >= 2 and w not in NOT_ALONE
+                      and w not in gazetteer.forms}
     for force in re.finditer(r"\b(?:" + "|".join(re.escape(f) for f, (_, k) in gazetteer.forms.items() if k == "demonym")
                              + r")" + DEMONYM_FORCE.pattern, text):
         if any(a <= force.start() and force.end() <= b for a, b in spans):
@@ -277,8 +281,7 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
                 mentions.append(Mention(start, end, partial, "alt", bool(POSSESSIVE.match(text[end:end + 2]))))
                 continue
             cls = classify(name, text, start, end)
-            if cls is None and len(words) == 1 and recurring.get(name, 0) >= 2 and name in standalone \
-                    and re.search(r"\bthe\s+$", text[max(0, start - 4):start]):
+            if cls is None and len(words) == 1 and name in one_word_names:
                 # "the Taliban", "the Houthis": a one-word name the text keeps using with an article.
                 cls = "NonStateArmedGroup"
             if cls is None:

@@ -142,8 +142,8 @@ def time_of(text: str, start: int, end: int) -> dict | None:
 WAR_NAME = re.compile(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?)[-–]([A-Z][a-z]+(?: [A-Z][a-z]+)?) [Ww]ar\b")
 STATE_CLASSES = {"State", "Government"}
 GROUP_CLASSES = {"NonStateArmedGroup", "Militia", "PoliticalMovement", "PoliticalParty", "SecurityForce"}
-ANAPHORA = re.compile(r"\b[Tt]he (?:(?P<state>country|kingdom|republic)|(?:[A-Z][a-z]+ )?(?:group|movement|militia|organi[sz]ation))\b")
-DUAL = re.compile(r"\b(?:the two|both) (?:countries|nations|states|governments|neighbou?rs|sides|capitals|allies)\b",
+ANAPHORA = re.compile(r"\b[Tt]he (?:(?P<state>country|kingdom|republic)|(?:[\w'-]+ ){0,2}(?:group|movement|militia|organi[sz]ation))\b")
+DUAL = re.compile(r"\b(?:the two|these two|those two|both) (?:countries|nations|states|governments|neighbou?rs|sides|capitals|allies)\b",
                   re.IGNORECASE)
 # Properties the ontology takes from W3C ORG: curated files write them as CURIEs.
 ORG_PROPERTIES = {"headOf": "org:headOf", "subOrganizationOf": "org:subOrganizationOf"}
@@ -301,7 +301,19 @@ class RuleExtractor:
         for a, b in zip(ms, ms[1:]):
             if self.classes.get(a.actor) not in AGENT_CLASSES - {"State", "Person", "Government"}:
                 continue
-            if self.classes.get(b.actor) not in PLACE_LIKE or a.possessive:
+            if a.possessive:
+                continue
+            if self.classes.get(b.actor) == "Person" and re.fullmatch(r"\s+(?:\([A-Z]+\)\s+)?of\s+", text[a.end:b.start]):
+                # "the Rapid Support Forces (RSF) of Mohamed Hamdan Dagalo": the person leads the group.
+                cue = C.Cue("headOf", re.compile(""), "head", 0.5)
+                link = re.search(r"of", text[a.end:b.start])
+                mm = re.compile("of").search(text, a.end + link.start())
+                p = self._proposal(text, cue, mm, b, a, 0.5, c_start, c_end, self.classes)
+                if p is not None:
+                    p.cue = "of (group and leader)"
+                    yield p
+                continue
+            if self.classes.get(b.actor) not in PLACE_LIKE:
                 continue
             link = re.fullmatch(r"\s+(?:in|of|from)\s+(?:the\s+)?", text[a.end:b.start])
             if link:
@@ -404,11 +416,14 @@ class RuleExtractor:
             if nxt:
                 person = nxt[0]
                 # "Syria under President X", "Iran's Supreme Leader X", "its leader X"
-                owners = [x for x in left if x.actor != person.actor and gap(x.end, m.start()) <= 3
-                          and self._fits("headOf", x, 1)]
-                if owners:
+                # The owner is attached to the title: "X's (foreign) leader", "Iranian Supreme Leader",
+                # "Syria under President".
+                owners = [x for x in left if x.actor != person.actor and self._fits("headOf", x, 1) and
+                          re.fullmatch(r"(?:'s|’s)?\s*(?:\w+\s+)?|\s+under\s+", text[x.end:m.start()])]
+                pronoun = re.search(r"\b(?:its|their)\s+(?:\w+\s+)?$", text[max(c_start, m.start() - 20):m.start()])
+                if owners and not pronoun:
                     yield person, owners[-1], cue.weight
-                elif re.search(r"\b(?:its|their)\s+(?:\w+\s+)?$", text[max(c_start, m.start() - 20):m.start()]):
+                elif pronoun:
                     first = [x for x in sentence_ms if self._fits("headOf", x, 1)]
                     if first:
                         yield person, first[0], cue.weight * 0.8
@@ -468,9 +483,13 @@ class RuleExtractor:
                 if holders:
                     yield holders[-1], o, cue.weight
                     return
-                after_names = [x for x in self._coordinated(text, right) if gap(m.end(), x.start) <= 2
-                               and not LOCATIVE.search(text[m.end():x.start] if False else text[max(m.end(), x.start - 12):x.start])
-                               and not re.search(r"\b(?:within|in)\s+(?:the\s+)?$", text[m.end():x.start])]
+                # "Iran's regional allies, such as Hezbollah and the PMF": the names right after the noun,
+                # but not a place ("Iran's allies within Iraq").
+                after_names = []
+                if right and not re.search(r"\b(?:within|in|inside|across|throughout)\s+(?:the\s+)?$", text[m.end():right[0].start]):
+                    lead = re.sub(r"^\s*,?\s*(?:such as|including|like|notably|especially|namely)\b", "", text[m.end():right[0].start])
+                    if len(lead.split()) <= 2:
+                        after_names = self._coordinated(text, right)
                 for x in after_names:
                     yield x, o, cue.weight * 0.9
                 return
@@ -509,6 +528,11 @@ class RuleExtractor:
             if left and gap(m.end(), right[0].start) <= 2:
                 yield right[0], left[-1], cue.weight
             return
+        if cue.relation == "subOrganizationOf" and len(left) >= 2 and left[-1].possessive and gap(left[-1].end, m.start()) <= 3:
+            # "the Nusra Front, al-Qaeda's former Syrian branch": the name before is the part.
+            if re.fullmatch(r",\s*", text[left[-2].end:left[-1].start]):
+                yield left[-2], left[-1], cue.weight
+            return
         if cue.relation == "supports" and re.match(r"\s+from\s+", text[m.end():m.end() + 7]):
             return            # "support from Pakistan": the supporter follows; whom it supports is unsaid
         if re.match(r"\s+by\s+", text[m.end():m.end() + 5]):
@@ -540,7 +564,9 @@ class RuleExtractor:
         out = [right[0]]
         for x in right[1:]:
             between = text[out[-1].end:x.start]
-            if re.fullmatch(r"(?:'s|’s)?\s*(?:,|,?\s*and|,?\s*or|,?\s*(?:\w+\s+){0,2}such as|,?\s*including)?\s*(?:the\s+)?", between):
+            # "Hezbollah, Hamas and the Houthis"; "Iranian weapons convoys and Hezbollah positions"
+            if re.fullmatch(r"(?:'s|’s)?(?:\s+[a-z]+){0,2}\s*(?:,|,?\s*and|,?\s*or|,?\s*(?:\w+\s+){0,2}such as|,?\s*including)?\s*(?:the\s+)?",
+                            between) and (between.strip() or x.start > out[-1].end):
                 out.append(x)
             else:
                 break
