@@ -40,7 +40,8 @@ CUES: tuple[Cue, ...] = (
     _c("memberOf", r"(?:is|are|was|were|became|become|remains?) (?:not )?(?:a |the )?(?:\w+ )?members? of|"
        r"(?:is|are|was|were|became) (?:\w+ )?part of|joined|sit in|sits in|belongs? to|"
        r"(?:the )?only (?:\w+ )*(?:state|member|country) in", weight=0.65),
-    _c("hasMember", r"(?:its|whose) (?:\w+ )?members|members (?:include|such as)|admitted|alongside", weight=0.55),
+    _c("hasMember", r"(?:its|whose) (?:\w+ )?members|members (?:include|such as)|admitted|alongside|"
+       r"includes|included|comprises|comprising|(?:is |are )?made up of|(?:is |are )?composed of", weight=0.55),
     _c("subOrganizationOf", r"(?:foreign|overseas|military|armed|political|elite) (?:operations )?arm|"
        r"(?:arm|wing|branch|unit|division|affiliate|offshoot) of|under the umbrella of|umbrella of|grew out of|"
        r"(?<='s )(?:\w+ ){0,2}(?:arm|wing|branch|affiliate|offshoot)|(?<=’s )(?:\w+ ){0,2}(?:arm|wing|branch|affiliate|offshoot)",
@@ -68,7 +69,7 @@ CUES: tuple[Cue, ...] = (
     _c("opposes", r"oppos(?:ed|es|ing|e)|against", weight=0.45),
     # --- cooperation ------------------------------------------------------------------------------
     _c("shieldsDiplomatically", r"shield(?:ed|s|ing)?|vetoed|veto(?:es)? (?:\w+ )?resolutions?", weight=0.7),
-    _c("alliedWith", r"allies|allied|ally|alliance", "sym", 0.7),
+    _c("alliedWith", r"allies|allied|ally|alliances?", "sym", 0.7),
     _c("supports", r"-backed|-funded|-sponsored|-armed|-trained", "passive", 0.75),
     _c("supports", r"support(?:ed|s|ing)?|back(?:ed|s|ing)?|fund(?:ed|s|ing)?|financ(?:ed|es|ing)|"
        r"arm(?:ed|s|ing)(?! groups?| forces| wing)|suppl(?:ied|ies|y)|sent|send|provid(?:ed|es|ing)|gave|give|handed|"
@@ -77,7 +78,7 @@ CUES: tuple[Cue, ...] = (
        r"support|funding|aid)(?: and \w+)? from", "from", 0.55),
     _c("tradesWith", r"trad(?:ed|es|e|ing)|exports? (?:to)?|imports? from|oil (?:to|from)", "sym", 0.5),
     _c("cooperatesWith", r"cooperat(?:ed|es|e|ing|ion)|partner(?:s|ship)?|friends?(?:hip)?|work(?:ing)? relationship|"
-       r"ties with|relations with|restor(?:e|ed|ing) (?:diplomatic )?(?:ties|relations)|joint action|"
+       r"ties (?:with|to)|relations(?:hips?)? with|links? (?:with|to)|restor(?:e|ed|ing) (?:diplomatic )?(?:ties|relations)|joint action|"
        r"coordinat(?:ed|es|ion)|worked with|together", "sym", 0.5),
     _c("seeksAlignmentWith", r"court(?:ed|s|ing)|wants? a working relationship|sought (?:closer )?ties|"
        r"seeks? (?:closer )?ties|reach(?:ed)? out|drew (?:even )?closer|rapprochement",

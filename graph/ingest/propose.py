@@ -44,7 +44,8 @@ RANGES: dict[str, tuple[set | None, set | None]] = {
 MIN_CONFIDENCE = 0.3
 FALLBACK = True
 PAIRS_FALLBACK = True
-LOCATIVE = re.compile(r"\b(?:in|into|across|near|from|to|on|at|under|throughout|inside|through|toward|towards)\s+(?:the\s+)?(?:\w+\s+)?$")
+LOCATIVE = re.compile(r"\b(?:(?:in|into|across|near|from|on|at|under|throughout|inside|through|toward|towards)\s+"
+                      r"(?:the\s+)?(?:\w+\s+)?|to\s+(?:the\s+)?)$")
 COORDINATION = re.compile(r"(?:'s|’s)?\s*(?:,|,?\s*and|,?\s*or)\s*(?:the\s+)?")
 CLAUSE_BREAK = re.compile(r";|:\s|\s[—–]\s|,\s(?:and|but|while|whereas|although|though|yet)\s|\.\s")
 SENTENCE_END = re.compile(r"(?<!\bU\.S)(?<!\bGen)(?<!\bMr)(?<!\bDr)(?<!\bSt)[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
@@ -412,6 +413,13 @@ class RuleExtractor:
                     yield right[0], x, cue.weight
             return
         if cue.placement == "head":
+            if re.match(r"(?:\s+\w+){0,3}?\s+by\b", text[m.end():m.end() + 24]) and m.group(0).lower() in ("led", "headed", "ruled"):
+                # "HTS was led by X", "the army led by General X", "the Taliban, led since 2016 by X"
+                after = [x for x in right if gap(m.end(), x.start) <= 3 and self.classes.get(x.actor) == "Person"]
+                owners = [x for x in left if self._fits("headOf", x, 1) and gap(x.end, m.start()) <= 6]
+                if after and owners:
+                    yield after[0], owners[-1], cue.weight
+                return
             nxt = [x for x in right if gap(m.end(), x.start) <= 1 and self.classes.get(x.actor) == "Person"]
             if nxt:
                 person = nxt[0]
@@ -427,13 +435,6 @@ class RuleExtractor:
                     first = [x for x in sentence_ms if self._fits("headOf", x, 1)]
                     if first:
                         yield person, first[0], cue.weight * 0.8
-                return
-            if re.match(r"(?:\s+\w+){0,3}?\s+by\b", text[m.end():m.end() + 24]) and m.group(0).lower() in ("led", "headed", "ruled"):
-                # "HTS was led by X", "the army led by General X", "the Taliban, led since 2016 by X"
-                after = [x for x in right if gap(m.end(), x.start) <= 3 and self.classes.get(x.actor) == "Person"]
-                owners = [x for x in left if self._fits("headOf", x, 1) and gap(x.end, m.start()) <= 6]
-                if after and owners:
-                    yield after[0], owners[-1], cue.weight
                 return
             # "X was named Syria's interim president", "Raisi, Iran's president": owner is possessive.
             owner = [x for x in left if x.possessive and gap(x.end, m.start()) <= 2 and self._fits("headOf", x, 1)]
@@ -476,7 +477,8 @@ class RuleExtractor:
                 o = owner[-1]
                 to = re.match(r"\s+(?:to|towards?|with|against)\s+", after)
                 if to and right and gap(m.end(), right[0].start) <= 3:
-                    yield o, right[0], cue.weight
+                    for x in self._coordinated(text, right):
+                        yield o, x, cue.weight
                     return
                 holders = [x for x in left if x.end <= o.start and x.actor != o.actor
                            and self._can_be_subject(text, x, c_start) and gap(x.end, o.start) <= 8]
@@ -521,6 +523,11 @@ class RuleExtractor:
                     yield subjects[-1], o, cue.weight * 0.9
             return
         # svo
+        if cue.relation == "subOrganizationOf" and len(left) >= 2 and left[-1].possessive and gap(left[-1].end, m.start()) <= 3:
+            # "the Nusra Front, al-Qaeda's former Syrian branch": the name before is the part.
+            if re.fullmatch(r",\s*", text[left[-2].end:left[-1].start]):
+                yield left[-2], left[-1], cue.weight
+                return
         if not right:
             return
         if cue.relation == "subOrganizationOf" and re.search(r"(?:\bits|\btheir|'s|’s)\s+(?:\w+\s+)?$", text[max(c_start, m.start() - 16):m.start()]):
@@ -528,11 +535,7 @@ class RuleExtractor:
             if left and gap(m.end(), right[0].start) <= 2:
                 yield right[0], left[-1], cue.weight
             return
-        if cue.relation == "subOrganizationOf" and len(left) >= 2 and left[-1].possessive and gap(left[-1].end, m.start()) <= 3:
-            # "the Nusra Front, al-Qaeda's former Syrian branch": the name before is the part.
-            if re.fullmatch(r",\s*", text[left[-2].end:left[-1].start]):
-                yield left[-2], left[-1], cue.weight
-            return
+
         if cue.relation == "supports" and re.match(r"\s+from\s+", text[m.end():m.end() + 7]):
             return            # "support from Pakistan": the supporter follows; whom it supports is unsaid
         if re.match(r"\s+by\s+", text[m.end():m.end() + 5]):
