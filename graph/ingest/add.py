@@ -61,7 +61,7 @@ def read_text(path: Path) -> tuple[bytes, str]:
 
 def guess_title(text: str, junk_lines: set[int]) -> str | None:
     """The first non-blank line that is not junk, when it is short enough to be a title."""
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
         if not line.strip():
             continue
         if number in junk_lines:

@@ -24,6 +24,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from markupsafe import Markup, escape
 
 from alliance_kg.graph.anchor import occurrences
+from alliance_kg.graph.clean import line_offsets
 from alliance_kg.graph.corpus import Corpus
 from alliance_kg.graph.curation import CurationError, load_documents
 from alliance_kg.graph.ingest import review
@@ -104,24 +105,31 @@ def index():
     return _page("curate_index.html", pending=pending)
 
 
-def _highlighted(text: str, claims) -> Markup:
-    """The document with each proposed quote marked in place (overlaps merged)."""
+def _highlighted(text: str, claims, junk) -> Markup:
+    """The document with each proposed quote marked in place and the web junk set apart."""
+    starts = line_offsets(text)
     spans = []
+    for j in junk:
+        end = starts[j.last_line] - 1 if j.last_line < len(starts) else len(text)
+        spans.append((starts[j.first_line - 1], end, None))
     for c in claims:
         for ev in c.get("evidence") or []:
             found = occurrences(text, str(ev.get("quote", "")))
             index = int(ev.get("occurrence") or 1) - 1
             if 0 <= index < len(found):
                 spans.append((found[index], found[index] + len(ev["quote"]), str(c.get("id"))))
-    spans.sort()
+    spans.sort(key=lambda s: (s[0], s[1]))
     out, at = [], 0
     for start, end, cid in spans:
         if start < at:
             continue
         out.append(escape(text[at:start]))
-        out.append(Markup('<mark id="q-{0}"><a href="#c-{0}">').format(cid))
-        out.append(escape(text[start:end]))
-        out.append(Markup("</a></mark>"))
+        if cid is None:
+            out.append(Markup('<span class="junk" title="web junk: never evidence">{0}</span>').format(text[start:end]))
+        else:
+            out.append(Markup('<mark id="q-{0}"><a href="#c-{0}">').format(cid))
+            out.append(escape(text[start:end]))
+            out.append(Markup("</a></mark>"))
         at = end
     out.append(escape(text[at:]))
     return Markup("").join(out)
@@ -141,7 +149,7 @@ def document(doc_id: str):
     text = (corpus.documents_dir / record.file).read_text(encoding="utf-8")
     claims = list(proposal["claims"])
     return _page("curate.html", doc_id=doc_id, title=record.title, claims=claims,
-                 actors=proposal.get("actors") or [], text=_highlighted(text, claims),
+                 actors=proposal.get("actors") or [], text=_highlighted(text, claims, record.junk),
                  fingerprint=_digest(paths.involved(doc_id)))
 
 
