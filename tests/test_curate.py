@@ -60,7 +60,7 @@ def test_page_highlights_each_proposal_and_sets_a_strict_cookie(curated):
     response = client.get(f"/curate/{doc_id}")
     html = response.get_data(as_text=True)
     assert all(f'id="q-{cid}"' in html and f'id="c-{cid}"' in html for cid in ids)
-    assert re.search(r'<span class="junk"[^>]*>- Ten Beaches You Must Visit This Summer\n- Celebrity Chef', html)
+    assert re.search(r'<span class="junk" data-kind="link-list"[^>]*>- Ten Beaches You Must Visit This Summer\n- Celebrity Chef', html)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert response.headers["Cache-Control"] == "no-store"

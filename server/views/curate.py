@@ -111,7 +111,7 @@ def _highlighted(text: str, claims, junk) -> Markup:
     spans = []
     for j in junk:
         end = starts[j.last_line] - 1 if j.last_line < len(starts) else len(text)
-        spans.append((starts[j.first_line - 1], end, None))
+        spans.append((starts[j.first_line - 1], end, ("junk", j.kind)))
     for c in claims:
         for ev in c.get("evidence") or []:
             found = occurrences(text, str(ev.get("quote", "")))
@@ -124,8 +124,8 @@ def _highlighted(text: str, claims, junk) -> Markup:
         if start < at:
             continue
         out.append(escape(text[at:start]))
-        if cid is None:
-            out.append(Markup('<span class="junk" title="web junk: never evidence">{0}</span>').format(text[start:end]))
+        if isinstance(cid, tuple):
+            out.append(Markup('<span class="junk" data-kind="{0}" title="junk: {0}">{1}</span>').format(cid[1], text[start:end]))
         else:
             out.append(Markup('<mark id="q-{0}"><a href="#c-{0}">').format(cid))
             out.append(escape(text[start:end]))
