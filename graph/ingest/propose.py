@@ -559,18 +559,22 @@ class RuleExtractor:
                 if o.actor != s.actor:
                     yield s, o, weight
 
-    @staticmethod
-    def _coordinated(text: str, right: list[Mention]) -> list[Mention]:
-        """The first mention and those joined to it by commas and 'and' ("Hezbollah, Hamas and the Houthis")."""
+    def _coordinated(self, text: str, right: list[Mention]) -> list[Mention]:
+        """The first mention and those joined to it by commas and 'and' ("Hezbollah, Hamas and the
+        Houthis", "Hamas in Gaza, Hezbollah in Lebanon": a place after a name does not break the list)."""
         if not right:
             return []
-        out = [right[0]]
+        out, last_end = [right[0]], right[0].end
         for x in right[1:]:
-            between = text[out[-1].end:x.start]
+            between = text[last_end:x.start]
+            if re.fullmatch(r"\s+(?:in|of)\s+(?:the\s+)?", between) and self.classes.get(x.actor) in PLACE_LIKE:
+                last_end = x.end
+                continue
             # "Hezbollah, Hamas and the Houthis"; "Iranian weapons convoys and Hezbollah positions"
-            if re.fullmatch(r"(?:'s|’s)?(?:\s+[a-z]+){0,2}\s*(?:,|,?\s*and|,?\s*or|,?\s*(?:\w+\s+){0,2}such as|,?\s*including)?\s*(?:the\s+)?",
-                            between) and (between.strip() or x.start > out[-1].end):
+            if re.fullmatch(r"(?:'s|’s)?(?:\s+[a-z]+){0,2}\s*(?:,|,?\s*and|,?\s*or|,?\s*(?:\w+\s+){0,2}such as|,?\s*including)\s*(?:the\s+)?",
+                            between):
                 out.append(x)
+                last_end = x.end
             else:
                 break
         return out
