@@ -217,7 +217,7 @@ def triples(text: str) -> set[tuple]:
     ("Iran traded oil with Syria for years.", ("Iran", "tradesWith", "Syria")),
     ("After the war, Qatar courted Turkey with investments.", ("Qatar", "seeksAlignmentWith", "Turkey")),
     ("Kuwait aligned itself with Saudi Arabia.", ("Kuwait", "alignedWith", "Saudi_Arabia")),
-    ("Hafez al-Assad regarded Saddam Hussein as a bitter enemy.", ("Hafez_al-Assad", "hostileTo", "Saddam_Hussein")),
+    ("Hafez al-Assad regarded Saddam Hussein as a bitter enemy; Hussein said so too.", ("Hafez_al-Assad", "hostileTo", "Saddam_Hussein")),
     ("Hezbollah fought Israel to a standstill.", ("Hezbollah", "atWarWith", "Israel")),
     ("Egypt strongly opposed Libya on the matter.", ("Egypt", "opposes", "Libya")),
     ("Tehran condemned Israel after the raid.", ("Iran", "condemns", "Israel")),
@@ -262,6 +262,16 @@ def test_new_actors_are_proposed_with_a_class():
     assert "HTS" in next(a for a in result["actors"] if a["id"] == "Hayat_Tahrir_al-Sham")["altLabels"]
     # lexicon states the claims use but actors.yaml does not have are proposed too
     assert classes.get("Syria") == "State"
+
+
+def test_no_new_names_from_headings_and_people_need_evidence():
+    text = ("The Bitter Rivals Of The Gulf\nIran backs the Houthis. Western Sahara opposes Iran. "
+            "Iran backs Ebrahim Raisi, who ruled Iran. Raisi visited Syria.")
+    result = propose(Document("t", text, ()), gazetteer(), curated={a["id"] for a in FIXTURE_ACTORS})
+    labels = {a["label"]: a["class"] for a in result["actors"]}
+    assert not any("Rivals" in label for label in labels)
+    assert "Western Sahara" not in labels          # two capitalised words, nothing says it is a person
+    assert labels.get("Ebrahim Raisi") == "Person"
 
 
 @pytest.mark.parametrize("sentence, hedge", [

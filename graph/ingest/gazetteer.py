@@ -10,7 +10,7 @@ from typing import Iterable
 from alliance_kg.graph.ingest.lexicon import entries as lexicon_entries
 
 GROUP_CLASSES = (
-    (re.compile(r"\b(?:Brigades?|Battalions?|Militias?)\b"), "Militia"),
+    (re.compile(r"\b(?:Brigades?|Battalions?|Militias?|Division)\b"), "Militia"),
     (re.compile(r"\b(?:Guards?|Corps|Army|Armed Forces|Air Force|Navy|Police|Intelligence)\b"), "SecurityForce"),
     (re.compile(r"\b(?:Forces|Force)\b"), "NonStateArmedGroup"),
     (re.compile(r"\b(?:Party)\b"), "PoliticalParty"),
@@ -55,7 +55,8 @@ NOT_NAMES = {
 NOT_ALONE = {"Shia", "Shi'ite", "Shi'ites", "Shiite", "Sunni", "Islamic", "Arab", "Arabs", "Western", "West",
              "Gulf", "Muslim", "Muslims", "Christian", "Jewish", "Kurdish", "Kurds", "Baluch", "Persian", "Eastern",
              "Northern", "Southern", "North", "South", "East", "Middle", "Ba'athist", "Ba'ath", "Council", "Act",
-             "Caesar", "Supreme", "Revolutionary", "Guards", "Army", "Front", "Brigade", "Forces", "State"}
+             "Caesar", "Supreme", "Revolutionary", "Guards", "Army", "Front", "Brigade", "Forces", "State", "War",
+             "Union", "Division", "Party", "Movement", "Network", "Alliance", "Axis"}
 # A capitalised word; an apostrophe inside it is kept (Ba'ath, Shi'ite) but not a possessive 's.
 NAME_TOKEN = r"(?:[A-Z](?:[\w.-]|['’](?!s\b)(?=\w))*[\w]|[A-Z]|(?:al|el|ad|as)-[A-Z](?:[\w-]|['’](?!s\b)(?=\w))*)"
 NAME_SEQ = re.compile(rf"(?<![\w'’-]){NAME_TOKEN}(?:(?:\s+(?:of|of the|bin|ibn|de|du))?\s+{NAME_TOKEN})*")
@@ -158,8 +159,27 @@ class Gazetteer:
         return out
 
 
-def classify(name: str, text: str, start: int, end: int) -> str | None:
-    """The class of a name the gazetteer does not know, from its words and what surrounds it."""
+PERSON_AFTER = re.compile(
+    r"(?:'s|’s)\s+(?:son|wife|father|brother|daughter|government|regime)\b|\s+(?:died|fled|said|says|became|was named|"
+    r"visited|travelled|traveled|succeeded|ruled|warned|denounced|resigned|was killed|was elected|is)\b|"
+    r",\s+(?:long |better |also )?known as\b|,\s+in office\b")
+PERSON_BEFORE = re.compile(r"\b(?:led by|under|killed|succeeded|assassinated)\s+$")
+
+
+def is_heading(line: str) -> bool:
+    """A short Title Case line without sentence punctuation: a heading, not a sentence."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    if not words or len(words) > 14 or re.search(r"[.!]\s*$", line):
+        return False
+    content = [w for w in words if w.lower() not in {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in",
+                                                     "into", "of", "on", "or", "the", "to", "vs", "with"}]
+    return bool(content) and sum(w[0].isupper() for w in content) / len(content) >= 0.8
+
+
+def classify(name: str, text: str, start: int, end: int, surnames_alone: frozenset = frozenset()) -> str | None:
+    """The class of a name the gazetteer does not know, from its words and what surrounds it. A
+    person needs evidence: a title or role before the name, a particle (al-, bin, Abu), a verb or
+    phrase after it that only people take, or the family name used alone elsewhere in the text."""
     after = text[end:end + 80]
     before = text[max(0, start - 40):start]
     for pattern, cls in GROUP_CLASSES:
@@ -176,7 +196,8 @@ def classify(name: str, text: str, start: int, end: int) -> str | None:
         return "Person"
     if re.match(r"\s*,\s+(?:who|whose)\b", after) or PERSON_PARTICLE.search(" " + name):
         return "Person" if len(words) >= 2 else None
-    if 2 <= len(words) <= 3 and all(w[0].isupper() for w in words):
+    if 2 <= len(words) <= 3 and all(w[0].isupper() for w in words) and (
+            PERSON_AFTER.match(text, end) or PERSON_BEFORE.search(before) or words[-1] in surnames_alone):
         return "Person"
     return None
 
@@ -188,6 +209,12 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
     surnames: dict[str, str] = {}
     acronyms: dict[str, str] = {}
     occupied = [(m.start, m.end) for m in known]
+    # A heading ("The Civil War: Tehran Goes All In") is Title Case throughout: no new names there.
+    spans = [(a, b) for a, b in spans if not is_heading(text[a:b])]
+    # Family names the text also uses on their own ("Raisi" after "Ebrahim Raisi").
+    alone = frozenset(w.group(0) for a, b in spans for w in re.finditer(r"(?<![\w-])[A-Z][a-z]{2,}(?![\w-])", text[a:b])
+                      if not re.match(r"\s+[A-Z]", text[a + w.end():a + w.end() + 2])
+                      and not re.search(r"[A-Z][\w'-]*\s+$", text[max(a, a + w.start() - 20):a + w.start()]))
     # How often each capitalised word is used other than at the start of a sentence.
     recurring: dict[str, int] = {}
     for span_start, span_end in spans:
@@ -213,7 +240,7 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
             start, end, name = m.start(), m.end(), m.group(0)
             # Strip titles and sentence-initial function words ("President Hafez al-Assad").
             words = name.split()
-            while words and (words[0] in TITLE_WORDS or words[0] in NOT_NAMES):
+            while words and (words[0] in TITLE_WORDS or words[0] in NOT_NAMES or words[0] in ("of", "of the")):
                 start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
                 words = words[1:]
             demonyms = {f for f, (_, k) in gazetteer.forms.items() if k == "demonym"}
@@ -271,6 +298,13 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
             if name in acronyms:
                 mentions.append(Mention(start, end, acronyms[name], "alt", bool(POSSESSIVE.match(text[end:end + 2]))))
                 continue
+            if len(words) == 1 and name not in surnames:
+                # "the Fatemiyoun's strength" after "the Fatemiyoun Brigade": the same group.
+                longer = [aid for aid, a in new_actors.items() if a.label.startswith(name + " ") and a.cls in
+                          ("NonStateArmedGroup", "Militia", "SecurityForce", "PoliticalMovement", "PoliticalParty")]
+                if len(longer) == 1:
+                    mentions.append(Mention(start, end, longer[0], "alt", bool(POSSESSIVE.match(text[end:end + 2]))))
+                    continue
             if len(words) == 1 and name in surnames:
                 mentions.append(Mention(start, end, surnames[name], "surname", bool(POSSESSIVE.match(text[end:end + 2]))))
                 continue
@@ -280,7 +314,7 @@ def find_new(text: str, known: list[Mention], gazetteer: Gazetteer, spans: list[
             if partial:
                 mentions.append(Mention(start, end, partial, "alt", bool(POSSESSIVE.match(text[end:end + 2]))))
                 continue
-            cls = classify(name, text, start, end)
+            cls = classify(name, text, start, end, alone)
             if cls is None and len(words) == 1 and name in one_word_names:
                 # "the Taliban", "the Houthis": a one-word name the text keeps using with an article.
                 cls = "NonStateArmedGroup"
