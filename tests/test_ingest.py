@@ -395,6 +395,23 @@ def test_accept_reject_and_stale_pages(scratch, devset):
         (REPOSITORY_CORPUS / "actors.yaml").read_text(encoding="utf-8")[:400])
 
 
+def test_proposals_already_curated_are_left_out(scratch):
+    doc_id = load_documents(scratch.documents_file)[0].id
+    curated = load_claims(scratch.claims_dir / f"{doc_id}.yaml", {d.id: d for d in load_documents(scratch.documents_file)},
+                          load_actors(scratch.actors_file))
+    _, result = run_propose(scratch, doc_id)
+    (scratch.claims_dir / f"{doc_id}.yaml").unlink()
+    _, everything = run_propose(scratch, doc_id, force=True)
+    assert len(result["claims"]) < len(everything["claims"])
+    text = (scratch.documents_dir / f"{doc_id}.txt").read_text(encoding="utf-8")
+    for claim in result["claims"]:
+        start = text.find(claim["evidence"][0]["quote"])
+        for c in curated:
+            if (c.subject, c.relation, str(c.object)) == (claim["subject"], claim["relation"], str(claim["object"])):
+                assert all(not (start < text.find(e.quote) + len(e.quote) and text.find(e.quote) < start + len(
+                    claim["evidence"][0]["quote"])) for e in c.evidence if e.occurrence is None)
+
+
 def test_add_propose_accept_then_the_build_validates(scratch, devset):
     runner = CliRunner()
     cli = ["--corpus", str(scratch.root)]

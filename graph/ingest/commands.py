@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alliance_kg.graph.anchor import occurrences
 from alliance_kg.graph.clean import read_source
 from alliance_kg.graph.corpus import Corpus
-from alliance_kg.graph.curation import BuildError, load_actors, load_documents
+from alliance_kg.graph.curation import BuildError, ClaimRecord, load_actors, load_claims, load_documents
 from alliance_kg.graph.ingest import review, yamlio
 from alliance_kg.graph.ingest.add import Added, add_document
 from alliance_kg.graph.ingest.gazetteer import Gazetteer
@@ -22,6 +23,30 @@ def review_paths(corpus: Corpus) -> review.Paths:
 
 def add(corpus: Corpus, path: Path, doc_id: str | None = None, title: str | None = None) -> Added:
     return add_document(path, corpus.documents_dir, corpus.documents_file, doc_id, title)
+
+
+def _span(text: str, quote: str, occurrence: int | None) -> tuple[int, int] | None:
+    found = occurrences(text, quote)
+    index = (occurrence or 1) - 1
+    return (found[index], found[index] + len(quote)) if 0 <= index < len(found) else None
+
+
+def without_curated(result: dict, text: str, curated: list[ClaimRecord]) -> dict:
+    """Drop proposals a curator already made: same subject, relation and object, overlapping quote."""
+    known: dict[tuple, list] = {}
+    for c in curated:
+        spans = [s for s in (_span(text, e.quote, e.occurrence) for e in c.evidence) if s]
+        known.setdefault((c.subject, c.relation, str(c.object)), []).extend(spans)
+    kept = []
+    for claim in result["claims"]:
+        ev = claim["evidence"][0]
+        span = _span(text, ev["quote"], ev.get("occurrence"))
+        spans = known.get((claim["subject"], claim["relation"], str(claim["object"])), [])
+        if span and any(span[0] < e and s < span[1] for s, e in spans):
+            continue
+        kept.append(claim)
+    used = {c["subject"] for c in kept} | {str(c["object"]) for c in kept}
+    return dict(result, claims=kept, actors=[a for a in result["actors"] if a["id"] in used])
 
 
 def run_propose(corpus: Corpus, doc_id: str, force: bool = False) -> tuple[Path, dict]:
@@ -38,6 +63,9 @@ def run_propose(corpus: Corpus, doc_id: str, force: bool = False) -> tuple[Path,
     gazetteer = Gazetteer.generic()
     gazetteer.add_curated(actors.values())
     result = propose(Document(doc_id, source.text, source.junk), gazetteer, source=source, curated=set(actors))
+    claims_file = corpus.claims_dir / f"{doc_id}.yaml"
+    if claims_file.exists():
+        result = without_curated(result, source.text, load_claims(claims_file, documents, actors))
     corpus.proposed_dir.mkdir(parents=True, exist_ok=True)
     yamlio.write_atomic(target, proposal_yaml(result))
     return target, result
