@@ -101,7 +101,10 @@ class Gazetteer:
         self.forms: dict[str, tuple[str, str]] = {}     # surface form → (actor id, form kind)
         self._pattern: re.Pattern | None = None
 
-    def add(self, actor: Actor, capitals: Iterable[str] = (), demonyms: Iterable[str] = ()) -> None:
+    def add(self, actor: Actor, capitals: Iterable[str] = (), demonyms: Iterable[str] = (), override: bool = False) -> None:
+        """Add an actor and its names; a name already taken keeps its actor unless `override`
+        (the corpus's own actors override the generic lexicon: if the curators file "Tehran" under
+        the Government of Iran, so does the proposer)."""
         existing = self.actors.get(actor.id)
         if existing is None:
             self.actors[actor.id] = actor
@@ -109,11 +112,11 @@ class Gazetteer:
             existing.alt_labels.extend(a for a in actor.alt_labels if a not in existing.alt_labels)
         for form, kind in ([(actor.label, "label")] + [(a, "alt") for a in actor.alt_labels]
                            + [(c, "capital") for c in capitals] + [(d, "demonym") for d in demonyms]):
-            if form and form not in self.forms:
+            if form and (override or form not in self.forms):
                 self.forms[form] = (actor.id, kind)
                 # Labels such as "the Islamic Republic" are found without their article.
-                if form.lower().startswith("the "):
-                    self.forms.setdefault(form[4:], (actor.id, kind))
+                if form.lower().startswith("the ") and (override or form[4:] not in self.forms):
+                    self.forms[form[4:]] = (actor.id, kind)
         self._pattern = None
 
     @classmethod
@@ -127,9 +130,9 @@ class Gazetteer:
         """Actors in the curated format (graph.curation.ActorRecord or dicts from actors.yaml)."""
         for a in actors:
             if isinstance(a, dict):
-                self.add(Actor(a["id"], a.get("class", "State"), a["label"], list(a.get("altLabels") or [])))
+                self.add(Actor(a["id"], a.get("class", "State"), a["label"], list(a.get("altLabels") or [])), override=True)
             else:
-                self.add(Actor(a.id, a.cls, a.label, list(a.alt_labels)))
+                self.add(Actor(a.id, a.cls, a.label, list(a.alt_labels)), override=True)
 
     def partial(self, name: str) -> str | None:
         """The one known organisation whose label holds every word of `name` ("Revolutionary
