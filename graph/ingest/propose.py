@@ -42,8 +42,6 @@ RANGES: dict[str, tuple[set | None, set | None]] = {
     "supportedFoundingOf": (AGENT_CLASSES, AGENT_CLASSES - {"Person", "State"}),
 }
 MIN_CONFIDENCE = 0.3
-FALLBACK = True
-PAIRS_FALLBACK = True
 LOCATIVE = re.compile(r"\b(?:(?:in|into|across|near|from|on|at|under|throughout|inside|through|toward|towards)\s+"
                       r"(?:the\s+)?(?:\w+\s+)?|to\s+(?:the\s+)?)$")
 COORDINATION = re.compile(r"(?:'s|’s)?\s*(?:,|,?\s*and|,?\s*or)\s*(?:the\s+)?")
@@ -197,11 +195,11 @@ class RuleExtractor:
                         proposals.setdefault((p.subject, p.relation, p.object, p.polarity, s_start), p)
                     for p in self._located(text, c_start, c_end, ms):
                         proposals.setdefault((p.subject, p.relation, p.object, p.polarity, s_start), p)
-                    if PAIRS_FALLBACK:
-                        for p in self._clause_pairs(text, c_start, c_end, ms):
-                            key = (p.subject, p.relation, p.object, p.polarity, s_start)
-                            if not any(k[4] == s_start and {k[0], k[2]} == {p.subject, p.object} for k in proposals):
-                                proposals[key] = p
+                    # Weaker: neighbouring names with a cue word between them, when no rule paired them.
+                    for p in self._clause_pairs(text, c_start, c_end, ms):
+                        key = (p.subject, p.relation, p.object, p.polarity, s_start)
+                        if not any(k[4] == s_start and {k[0], k[2]} == {p.subject, p.object} for k in proposals):
+                            proposals[key] = p
                     subjects = [m for m in ms if self._can_be_subject(text, m, c_start)]
                     if subjects:
                         carry = subjects[0]
@@ -209,8 +207,8 @@ class RuleExtractor:
 
     @staticmethod
     def _anaphora(text, spans, mentions: list[Mention], classes) -> list[Mention]:
-        """"the country", "the Lebanese group", a sentence-initial "It": the last name of a fitting
-        kind in the two sentences before (a weak guess, marked so its confidence is lowered)."""
+        """"the country", "the Lebanese group": the last name of a fitting kind in the few hundred
+        characters before (a weak guess, marked so that its proposals get a lower confidence)."""
         extra = []
         for a, b in spans:
             for m in ANAPHORA.finditer(text, a, b):
@@ -238,7 +236,7 @@ class RuleExtractor:
                 if in_quoted_question(text, m.start(), c_start, c_end):
                     continue          # '"is Iran and Iraq allies?"' repeats a question, not a claim
                 pairs = list(self._pairs(text, cue, m, ms, c_start, c_end, carry, sentence_ms))
-                if not pairs and FALLBACK:
+                if not pairs:
                     pairs = list(self._nearest(text, cue, m, ms, c_start))
                 if not pairs:
                     continue
