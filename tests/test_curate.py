@@ -97,6 +97,13 @@ def test_cross_origin_post_without_the_token_is_refused(curated):
     assert proposal.read_bytes() == before and not claims_file.exists()
 
 
+def test_the_index_lists_documents_with_proposals_only(curated):
+    app, corpus, doc_id, ids = curated
+    (corpus.proposed_dir / "wikidata-links.yaml").write_text("links: []\n", encoding="utf-8")
+    html = app.test_client().get("/curate/").get_data(as_text=True)
+    assert f'href="/curate/{doc_id}"' in html and "wikidata-links" not in html
+
+
 def test_only_loopback_clients(curated):
     app, corpus, doc_id, ids = curated
     client = app.test_client()

@@ -101,7 +101,10 @@ def _page(template: str, **values):
 @bp.get("/")
 def index():
     corpus = _curation().corpus
-    pending = sorted(p.stem for p in corpus.proposed_dir.glob("*.yaml")) if corpus.proposed_dir.is_dir() else []
+    # proposed/ also holds other drafts (wikidata-links.yaml from `alliance-kg link`): only documents' claims here.
+    documents = {d.id for d in load_documents(corpus.documents_file)}
+    pending = sorted(p.stem for p in corpus.proposed_dir.glob("*.yaml") if p.stem in documents) \
+        if corpus.proposed_dir.is_dir() else []
     return _page("curate_index.html", pending=pending)
 
 
