@@ -27,18 +27,6 @@ import pytest
 BACKENDS = pytest.mark.parametrize("backend", ["embedded", "oxigraph", "virtuoso"], indirect=True, scope="session")
 
 
-# Where a store evaluates a query against the standard, no engine can repair the answer afterwards; the
-# tests it fails are expected to fail there (strictly: they must fail, so a fixed store is noticed).
-VIRTUOSO_PATHS = ("Virtuoso 7.2 rejects a property path with an alternative under `*` inside GRAPH ?g "
-                  "(\"transitive start not given\") and drops the zero-length matches of `*` from a variable "
-                  "start: the parts of a claim (server/describe.py, CLAIM_PARTS) come out missing")
-
-
-def known_store_bug(request, backend: str, store: str, reason: str) -> None:
-    if backend == store:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
 @dataclass(frozen=True)
 class StoreServer:
     name: str
