@@ -31,7 +31,7 @@ build: install
 	$(BIN)/alliance-kg build
 
 serve: install
-	$(BIN)/alliance-kg serve
+	$(BIN)/alliance-kg serve --build-first
 
 test: install browser lint
 	$(BIN)/pytest -q

@@ -34,3 +34,12 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def published_dir(build_dir: Path) -> Path:
+    """The directory of the version a build directory publishes (build/versions/<version>)."""
+    from alliance_kg.graph.release import current
+
+    version = current(build_dir)
+    assert version is not None, f"no published version in {build_dir}"
+    return version

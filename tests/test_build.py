@@ -13,7 +13,7 @@ from rdflib import RDF, Literal, URIRef
 
 from alliance_kg.graph.corpus import REPOSITORY_ROOT as PROJECT_ROOT
 from alliance_kg.graph.pipeline import BuildError, build
-from tests.helpers import AK, BASE, ID, copy_of_data, edit
+from tests.helpers import AK, BASE, ID, copy_of_data, edit, published_dir
 
 EXPECTED_FILES = {"dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld", "ontology.ttl",
                   "ontology.rdf", "ontology.jsonld", "shapes.ttl", "validation-report.ttl",
@@ -32,20 +32,24 @@ def published(build_dir):
 
 
 def test_build_publishes_every_file(build_dir):
-    names = {p.name for p in build_dir.iterdir()}
+    version = published_dir(build_dir)
+    names = {p.name for p in version.iterdir()}
     assert EXPECTED_FILES <= names
-    manifest = json.loads((build_dir / "manifest.json").read_text())
+    manifest = json.loads((version / "manifest.json").read_text())
+    assert version.name == manifest["version"]
     assert {f["name"] for f in manifest["files"]} == names - {"manifest.json"}
     for f in manifest["files"]:
-        assert hashlib.sha256((build_dir / f["name"]).read_bytes()).hexdigest() == f["sha256"]
-        assert (build_dir / f["name"]).stat().st_size == f["bytes"]
+        assert hashlib.sha256((version / f["name"]).read_bytes()).hexdigest() == f["sha256"]
+        assert (version / f["name"]).stat().st_size == f["bytes"]
+        # build/<file> always reads the current version's file
+        assert (build_dir / f["name"]).read_bytes() == (version / f["name"]).read_bytes()
 
 
 def test_void_describes_every_other_file_and_says_which_it_cannot(build_dir):
     void = rdflib.Graph().parse(build_dir / "void.ttl")
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     urls = {str(u).rsplit("/", 1)[1] for u in void.objects(None, dcat.downloadURL)}
-    assert urls == {p.name for p in build_dir.iterdir()} - {"void.ttl", "manifest.json"}
+    assert urls == {p.name for p in published_dir(build_dir).iterdir()} - {"void.ttl", "manifest.json"}
     header = (build_dir / "void.ttl").read_text().split("@prefix", 1)[0]
     assert "void.ttl" in header and "manifest.json" in header
 
@@ -130,26 +134,25 @@ def test_two_builds_are_byte_identical_even_with_another_hash_seed(build_dir, tm
     env = dict(os.environ, PYTHONHASHSEED="4242", ALLIANCE_KG_BUILD=str(other))
     subprocess.run([sys.executable, "-m", "alliance_kg.cli", "build"], cwd=PROJECT_ROOT, env=env, check=True,
                    capture_output=True)
-    for path in sorted(build_dir.iterdir()):
-        assert (other / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs"
+    for path in sorted(published_dir(build_dir).iterdir()):
+        assert (published_dir(other) / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs"
 
 
 def test_a_failed_build_keeps_the_previous_dataset(tmp_path):
     config = copy_of_data(tmp_path)
     build(config)
-    before = {p.name: p.read_bytes() for p in config.build_dir.iterdir()}
+    before = published_files(config.build_dir)
     edit(config.claims_dir / "000_233c5097a7797f3f.yaml", "object: Iraq", "object: Irak")
     with pytest.raises(BuildError):
         build(config)
-    after = {p.name: p.read_bytes() for p in config.build_dir.iterdir()}
-    assert after == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []   # no half-written dirs
+    assert published_files(config.build_dir) == before
+    assert [p.name for p in (config.build_dir / "versions").iterdir() if p.name.startswith(".")] == []   # no half-written dirs
 
 
 def test_a_build_that_fails_while_writing_keeps_the_previous_dataset(tmp_path, monkeypatch):
     config = copy_of_data(tmp_path)
     build(config)
-    before = {p.name: p.read_bytes() for p in config.build_dir.iterdir()}
+    before = published_files(config.build_dir)
     import alliance_kg.graph.publish
 
     def exploding_void(*args, **kwargs):
@@ -157,14 +160,20 @@ def test_a_build_that_fails_while_writing_keeps_the_previous_dataset(tmp_path, m
     monkeypatch.setattr(alliance_kg.graph.publish, "void_description", exploding_void)
     with pytest.raises(OSError):
         build(config)
-    assert {p.name: p.read_bytes() for p in config.build_dir.iterdir()} == before
+    assert published_files(config.build_dir) == before
+    assert [p.name for p in (config.build_dir / "versions").iterdir() if p.name.startswith(".")] == []
+
+
+def published_files(build_dir) -> dict:
+    version = published_dir(build_dir)
+    return {"version": version.name, **{p.name: p.read_bytes() for p in version.iterdir()}}
 
 
 def test_another_base_moves_every_published_file_onto_it(tmp_path):
     from alliance_kg.graph.config import BuildConfig
     out = tmp_path / "elsewhere"
     build(BuildConfig.for_corpus(build_dir=out, base="http://localhost:8000/"))
-    for path in out.iterdir():
+    for path in published_dir(out).iterdir():
         assert "w3id.org/alliance-kg" not in path.read_text(encoding="utf-8"), path.name
     assert (URIRef("http://localhost:8000/id/Iran"), URIRef("http://localhost:8000/ontology#alliedWith"),
             URIRef("http://localhost:8000/id/Iraq")) in set(dataset(out).triples((None, None, None)))
