@@ -43,3 +43,25 @@ def published_dir(build_dir: Path) -> Path:
     version = current(build_dir)
     assert version is not None, f"no published version in {build_dir}"
     return version
+
+
+# --- expectations computed from the curated data (so that curating a new document breaks no test) ---
+
+def curated_documents(config: BuildConfig | None = None) -> list[str]:
+    """The ids of the documents the corpus curates (documents.yaml)."""
+    import yaml
+    config = config or BuildConfig.for_corpus()
+    return [d["id"] for d in yaml.safe_load(config.documents_file.read_text(encoding="utf-8"))["documents"]]
+
+
+def curated_claims(config: BuildConfig | None = None) -> dict[str, int]:
+    """Claims per document, as the curated claim files hold them."""
+    import yaml
+    config = config or BuildConfig.for_corpus()
+    return {p.stem: len(yaml.safe_load(p.read_text(encoding="utf-8"))["claims"]) for p in config.claims_dir.glob("*.yaml")}
+
+
+def expected_graphs(config: BuildConfig | None = None, base: str = BASE) -> set[str]:
+    """Every named graph a build publishes: ontology, actors, inferred, and one per document."""
+    return {f"{base}graph/{name}" for name in ("ontology", "actors", "inferred")} | \
+        {f"{base}graph/document/{d}" for d in curated_documents(config)}
