@@ -200,6 +200,14 @@ def main() -> None:
             t.start()
         time.sleep(min(10, args.seconds / 6))          # warmed up: caches begin to fill
         at_start = processes(server.pid)
+        samples: list[tuple[float, float]] = []       # (seconds, RSS MB of all server processes)
+
+        def sample():
+            while not traffic.stop.is_set():
+                samples.append((round(time.monotonic() - started), round(sum(m for *_, m in processes(server.pid)))))
+                traffic.stop.wait(10)
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         rebuilds = []
         for k in range(args.rebuilds):
             time.sleep(max(0.0, started + args.seconds * (k + 1) / (args.rebuilds + 1) - time.monotonic()))
@@ -231,6 +239,7 @@ def main() -> None:
         for role, pid, mb in rows:
             print(f"| {when} | {role} | {pid} | {mb:.0f} |")
         print(f"| {when} | all | | {sum(mb for _, _, mb in rows):.0f} |")
+    print("\nRSS of all server processes every 10 s (s: MB): " + ", ".join(f"{t}: {m:.0f}" for t, m in samples))
     if traffic.errors:
         print("\nfirst errors:", traffic.errors[:5])
     print(json.dumps({"bench": "soak", "seconds": round(elapsed, 1), "clients": args.clients, "requests": total,
@@ -239,7 +248,8 @@ def main() -> None:
                       "rss_mb_start": {f"{r}:{p}": round(m, 1) for r, p, m in at_start},
                       "rss_mb_end": {f"{r}:{p}": round(m, 1) for r, p, m in at_end},
                       "rss_mb_total_start": round(sum(m for *_, m in at_start), 1),
-                      "rss_mb_total_end": round(sum(m for *_, m in at_end), 1)}))
+                      "rss_mb_total_end": round(sum(m for *_, m in at_end), 1),
+                      "rss_mb_total_samples": samples}))
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ class Site:
         self.pages = ByteCache(config.page_cache_bytes, config.page_max_entry_bytes)
         self._current = snapshot
         self._lock = threading.Lock()
+        self._reloading = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -139,6 +140,10 @@ class Site:
     def reload(self) -> bool:
         """Open the published version if it is not the one served, fully (engine and workers ready),
         then swap it in. True when a new version went live."""
+        with self._reloading:       # the watcher and a caller (a test, an operator's tool) never race
+            return self._reload()
+
+    def _reload(self) -> bool:
         target = release.current(self.config.build_dir)
         if target is None or target == self._current.dataset.directory:
             return False
