@@ -238,3 +238,34 @@ def test_reload_under_load_every_response_is_200_and_of_one_version(tmp_path):
                 assert actual.hex() == nq["sha256"]
     assert all(len(stamps) == 1 for stamps in modified.values()), modified
     assert len(set(manifests[v]["counts"]["claims"] for v in versions)) == 4
+
+
+def test_alliance_kg_serve_reloads_on_sighup(private_build):
+    """The command itself: with polling off, SIGHUP alone makes it serve the new build."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from alliance_kg.graph.corpus import REPOSITORY_ROOT
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "ALLIANCE_KG_RELOAD_INTERVAL": "0", "ALLIANCE_KG_WORKERS": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "alliance_kg.cli", "serve", "--build-dir", str(private_build),
+                               "--port", "0"], cwd=REPOSITORY_ROOT, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        line = server.stdout.readline()
+        base = re.search(r"on (http://127\.0\.0\.1:\d+)/", line).group(1)   # port 0: the one it got is announced
+        first = get(base, count_path())
+        new = publish_variant(private_build, drop=2)
+        time.sleep(1.5)
+        assert get(base, count_path())[1]["x-dataset-version"] == first[1]["x-dataset-version"]   # not polling
+        server.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while get(base, count_path())[1]["x-dataset-version"] != new["version"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        status, headers, body = get(base, count_path())
+        assert headers["x-dataset-version"] == new["version"] and count_of(body) == count_of(first[2]) - 2
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
