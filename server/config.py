@@ -51,6 +51,11 @@ class ServerConfig:
     page_max_entry_bytes: int = field(default_factory=lambda: _env("page_max_entry_bytes", 8 * 1024 * 1024, int))
     # --- reloading: seconds between looks at the build's `current` pointer (0: only on SIGHUP) ---
     reload_interval: float = field(default_factory=lambda: _env("reload_interval", 1.0, float))
+    # A remote SPARQL 1.1 query endpoint holding the pushed dataset (`serve --store`); empty: embedded.
+    store: str = field(default_factory=lambda: _env("store", ""))
+    store_auth: str = field(default_factory=lambda: _env("store_auth", ""))              # user:password
+    # Bytes read from the store per answer; the row cap usually stops reading long before.
+    store_max_bytes: int = field(default_factory=lambda: _env("store_max_bytes", 64 * 1024 * 1024, int))
     # SERVICE endpoints that queries may call; empty means no outbound request, ever.
     service_allowlist: tuple = field(default_factory=lambda: _env("service_allowlist", (), tuple))
 
