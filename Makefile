@@ -48,10 +48,11 @@ lint: install
 bench: install
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/endpoint.py
+	$(BIN)/python bench/ingest.py
 
 # The README's pictures, taken by the browser test.
 screenshots: install browser
-	ALLIANCE_KG_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_browser.py
+	ALLIANCE_KG_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_browser.py tests/test_browser_curate.py
 
 clean:
 	rm -rf build build.* .build-* $(VENV) node_modules server/static/vendor

@@ -232,7 +232,11 @@ def link(actor_ids, api_url, cache_file, offline):
                    "instead of the embedded store [env ALLIANCE_KG_STORE].")
 @click.option("--store-auth", default=None, metavar="USER:PASSWORD",
               help="Credentials for --store (HTTP Basic; digest:USER:PASSWORD for Digest) [env ALLIANCE_KG_STORE_AUTH].")
-def serve(host, port, build_dir, build_first, timeout, max_rows, workers, threads, allow_service, store, store_auth):
+@click.option("--curate", is_flag=True,
+              help="Also serve the review page (/curate/) that accepts, rejects and edits proposed claims; "
+                   "it writes to the corpus, so the server must listen on a loopback address.")
+def serve(host, port, build_dir, build_first, timeout, max_rows, workers, threads, allow_service, store, store_auth,
+          curate):
     """Serve the dataset over HTTP: SPARQL endpoint, linked data and pages.
 
     A new build published into the build folder (`alliance-kg build`) goes live by itself, atomically;
@@ -252,6 +256,9 @@ def serve(host, port, build_dir, build_first, timeout, max_rows, workers, thread
                                                store_auth=store_auth)
     except ValueError as e:       # a setting from the environment out of range
         raise click.UsageError(str(e)) from None
+    if curate and not is_loopback(server_config.host):
+        raise click.UsageError(f"--curate writes to the corpus: listen on a loopback address (127.0.0.1 or ::1), "
+                               f"not {server_config.host}")
     if build_first:
         from alliance_kg.graph.pipeline import BuildError
         from alliance_kg.graph.pipeline import build as run_build
@@ -270,7 +277,7 @@ def serve(host, port, build_dir, build_first, timeout, max_rows, workers, thread
     from alliance_kg.server.engine.remote import StoreNotLoaded
 
     try:
-        serve_forever(server_config, announce=click.echo)
+        serve_forever(server_config, announce=click.echo, curate=config.corpus if curate else None)
     except (CannotServe, StoreNotLoaded) as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)
@@ -315,6 +322,105 @@ def push(gsp_url, query_url, auth, keep_previous, timeout, build_dir):
     click.echo(f"pushed version {report.version} ({sum(report.graphs.values())} triples in {len(report.graphs)} "
                f"graphs, verified); replaced {report.previous or 'nothing'}; deleted {len(report.deleted)} old graph(s)")
     click.echo("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items()))
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+# --- growing the corpus: add a document, draft its claims, review them -------------------------------
+
+def corpus_of_command():
+    """The corpus this command names (a clear usage error when there is none)."""
+    return build_config().corpus
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id", "doc_id", default=None, help="Document id (default: the next NNN_ and the first 16 hex digits of its SHA-256).")
+@click.option("--title", default=None, help="Title (default: the document's first line).")
+def add(path, doc_id, title):
+    """Register the document at PATH: copy it byte for byte into the corpus and record its SHA-256,
+    title and web-junk line ranges in documents.yaml. The last line printed is the new document id."""
+    from alliance_kg.graph.ingest.add import AddError
+    from alliance_kg.graph.ingest.commands import add as add_document
+
+    corpus = corpus_of_command()
+    try:
+        added = add_document(corpus, path, doc_id, title)
+    except AddError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    click.echo(f"copied to {corpus.display(added.file)} (SHA-256 {added.sha256})")
+    click.echo(f"title: {added.title}")
+    for r in added.junk:
+        click.echo(f"junk: lines {r.first}-{r.last} {r.kind}")
+    if not added.junk:
+        click.echo("junk: none found")
+    click.echo(added.id)
+
+
+@main.command()
+@click.argument("doc_id")
+@click.option("--force", is_flag=True, help="Replace an existing proposal file (its review is lost).")
+def propose(doc_id, force):
+    """Draft the claims of document DOC_ID into the corpus's proposed/DOC_ID.yaml for review.
+
+    Proposals are never published: only what `accept` moves into claims/ reaches the build."""
+    from alliance_kg.graph.curation import BuildError
+    from alliance_kg.graph.ingest.commands import run_propose
+
+    corpus = corpus_of_command()
+    try:
+        target, result = run_propose(corpus, doc_id, force)
+    except BuildError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(result['claims'])} proposed claims and {len(result['actors'])} actors to add in {corpus.display(target)}")
+    if result["dropped"]:
+        click.echo(f"{len(result['dropped'])} proposal(s) dropped by the anchoring check", err=True)
+
+
+def _decide(decision: str, doc_id, claim_ids, take_all):
+    from alliance_kg.graph.ingest import review
+    from alliance_kg.graph.ingest.commands import review_paths
+
+    action = review.accept if decision == "accepted" else review.reject
+    try:
+        outcome = action(review_paths(corpus_of_command()), doc_id, list(claim_ids) or None, take_all)
+    except review.ReviewError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    names = outcome.accepted or outcome.rejected
+    click.echo(f"{decision} {len(names)} claim(s): {', '.join(names)}")
+    if outcome.actors_added:
+        click.echo(f"added to actors.yaml: {', '.join(outcome.actors_added)}")
+    click.echo(f"{outcome.remaining} proposal(s) left for {doc_id}")
+
+
+@main.command()
+@click.argument("doc_id")
+@click.option("--claim", "claim_ids", multiple=True, metavar="ID", help="A proposed claim (repeatable).")
+@click.option("--all", "take_all", is_flag=True, help="Every proposed claim of the document.")
+def accept(doc_id, claim_ids, take_all):
+    """Move proposed claims of DOC_ID (and the actors they need) into the curated files."""
+    _decide("accepted", doc_id, claim_ids, take_all)
+
+
+@main.command()
+@click.argument("doc_id")
+@click.option("--claim", "claim_ids", multiple=True, metavar="ID", help="A proposed claim (repeatable).")
+@click.option("--all", "take_all", is_flag=True, help="Every proposed claim of the document.")
+def reject(doc_id, claim_ids, take_all):
+    """Drop proposed claims of DOC_ID."""
+    _decide("rejected", doc_id, claim_ids, take_all)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Flask, current_app, g, has_request_context
 
 from alliance_kg.graph import release
+from alliance_kg.graph.corpus import Corpus
 from alliance_kg.graph.iris import Iris
 from alliance_kg.server import http
 from alliance_kg.server.cache import ByteCache
@@ -211,7 +212,8 @@ def site() -> Site:
     return current_app.extensions["alliance_kg"]
 
 
-def create_app(config: ServerConfig | None = None) -> Flask:
+def create_app(config: ServerConfig | None = None, curate: Corpus | None = None) -> Flask:
+    """The application; with `curate` (a corpus), also the review page that writes to it."""
     from alliance_kg.server.views import register_views
 
     config = config or ServerConfig()
@@ -239,4 +241,8 @@ def create_app(config: ServerConfig | None = None) -> Flask:
     http.install(app)
     the_site.watch(config.reload_interval)
     register_views(app)
+    if curate is not None:
+        from alliance_kg.server.views import curate as curate_views
+
+        curate_views.register(app, curate)
     return app

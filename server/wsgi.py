@@ -8,6 +8,7 @@ import socket
 import threading
 from typing import Callable
 
+from alliance_kg.graph.corpus import Corpus
 from alliance_kg.server.config import ServerConfig
 
 
@@ -41,13 +42,13 @@ def _explain(host: str, port: int, error: OSError) -> str:
     return f"cannot listen on {host}:{port}: {error.strerror or error}"
 
 
-def serve(config: ServerConfig, announce: Callable[[str], None] = print) -> None:
+def serve(config: ServerConfig, announce: Callable[[str], None] = print, curate: Corpus | None = None) -> None:
     import waitress.server
 
     from alliance_kg.server.app import create_app
 
     _check_address(config.host, config.port)
-    app = create_app(config)
+    app = create_app(config, curate=curate)
     site = app.extensions["alliance_kg"]
     try:
         try:
@@ -61,6 +62,8 @@ def serve(config: ServerConfig, announce: Callable[[str], None] = print) -> None
         if threading.current_thread() is threading.main_thread():
             # A signal handler only sets an event: the reload itself runs in the watcher's thread.
             signal.signal(signal.SIGHUP, lambda *_: site.request_reload())
+        if curate is not None:
+            announce(f"review page (writes to {curate.root}): http://{config.host}:{port}/curate/")
         announce(f"alliance-kg serving {config.build_dir} (version {site.snapshot().version}) on "
                  f"http://{config.host}:{port}/ (SPARQL: http://{config.host}:{port}/sparql); "
                  f"a new build is picked up by itself, or at once on SIGHUP")

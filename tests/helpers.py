@@ -65,3 +65,13 @@ def expected_graphs(config: BuildConfig | None = None, base: str = BASE) -> set[
     """Every named graph a build publishes: ontology, actors, inferred, and one per document."""
     return {f"{base}graph/{name}" for name in ("ontology", "actors", "inferred")} | \
         {f"{base}graph/document/{d}" for d in curated_documents(config)}
+
+
+def scratch_corpus(tmp_path: Path) -> Corpus:
+    """A private corpus with copies of the repository's curated files AND its documents, so a test
+    can add documents and accept claims into it."""
+    root = tmp_path / "corpus"
+    shutil.copytree(REPOSITORY_CORPUS, root, ignore=shutil.ignore_patterns("corpus.yaml", "proposed"))
+    shutil.copytree(Corpus.open(REPOSITORY_CORPUS).documents_dir, root / "documents")
+    (root / "corpus.yaml").write_text(f"documents: documents\nbuild: {tmp_path / 'build'}\n", encoding="utf-8")
+    return Corpus.open(root)
