@@ -35,7 +35,7 @@ build: install
 	$(BIN)/alliance-kg build
 
 serve: install
-	$(BIN)/alliance-kg serve
+	$(BIN)/alliance-kg serve --build-first
 
 test: install browser virtuoso lint
 	$(BIN)/pytest -q

@@ -11,7 +11,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIR
 
 from alliance_kg.graph.anchor import Anchor
 from alliance_kg.graph.clean import SourceText
-from alliance_kg.graph.curation import ActorRecord, ClaimRecord, Origin, suggest
+from alliance_kg.graph.curation import ActorRecord, ClaimRecord, Origin, suggest, unknown_actor
 from alliance_kg.graph.iris import Iris
 from alliance_kg.graph.vocabulary import DCTERMS, OA, ORG, PREFIXES, PROV, SCHEMA, SKOS, SPDX, TIME, WD
 
@@ -143,7 +143,7 @@ def _object_term(claim: ClaimRecord, relation: URIRef, vocabulary: ClaimVocabula
                 raise claim.fields.error("object", f"{vocabulary.short(relation)} needs a non-negative whole number, not {claim.object!r}")
         return Literal(claim.object, datatype=datatype)
     if not isinstance(claim.object, str) or claim.object not in actors:
-        raise claim.fields.error("object", f"unknown actor {claim.object!r}{suggest(str(claim.object), actors)}")
+        raise claim.fields.error("object", unknown_actor(claim.object, actors))
     return iris.entity(claim.object)
 
 
@@ -182,6 +182,14 @@ def add_claim(g: Graph, claim: ClaimRecord, anchors: list[Anchor], doc: URIRef, 
         g.add((subject, relation, obj))
         return subject, relation, obj
     return None
+
+
+def check_claim(claim: ClaimRecord, vocabulary: ClaimVocabulary, iris: Iris, actors: dict[str, ActorRecord]) -> None:
+    """Raise the CurationError add_claim would raise, without adding anything (to report them all first)."""
+    relation = vocabulary.resolve(claim)
+    if claim.support and not vocabulary.is_support(relation):
+        raise claim.fields.error("support", f"support kinds only qualify 'supports' claims, not {claim.relation!r}")
+    _object_term(claim, relation, vocabulary, iris, actors)
 
 
 def add_time(g: Graph, node: URIRef, claim: ClaimRecord, iris: Iris) -> None:

@@ -47,7 +47,9 @@ TURTLE = _oxigraph("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",))
 NTRIPLES = _oxigraph("ntriples", ox.RdfFormat.N_TRIPLES, ("text/plain",))
 RDFXML = _oxigraph("rdfxml", ox.RdfFormat.RDF_XML)
 # The W3C format registry names JSON-LD http://www.w3.org/ns/formats/JSON-LD (pyoxigraph 0.5 says otherwise).
-JSONLD = _oxigraph("jsonld", ox.RdfFormat.JSON_LD, iri="http://www.w3.org/ns/formats/JSON-LD")
+# application/json is accepted for it (named exactly): JSON-LD is JSON, and a JSON client asking a
+# linked-data IRI for JSON should get the description, not 406.
+JSONLD = _oxigraph("jsonld", ox.RdfFormat.JSON_LD, ("application/json",), iri="http://www.w3.org/ns/formats/JSON-LD")
 TRIG = _oxigraph("trig", ox.RdfFormat.TRIG)
 NQUADS = _oxigraph("nquads", ox.RdfFormat.N_QUADS)
 GRAPH_FORMATS = (TURTLE, NTRIPLES, RDFXML, JSONLD, TRIG, NQUADS)

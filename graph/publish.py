@@ -179,7 +179,10 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
     files.append({"name": "void.ttl", "media_type": "text/turtle", "bytes": (out / "void.ttl").stat().st_size,
                   "sha256": sha256(out / "void.ttl")})
     files.sort(key=lambda f: f["name"])
-    manifest = {"version": hashlib.sha256(nquads).hexdigest()[:16], "base": iris.base, "files": files,
+    # The version names every published byte, not only the data: a changed example query or download
+    # is a new version too, so no ETag or cached page can outlive what it was computed from.
+    version = hashlib.sha256("".join(f"{f['name']} {f['sha256']}\n" for f in files).encode()).hexdigest()[:16]
+    manifest = {"version": version, "base": iris.base, "files": files,
                 "graphs": dict(sorted(graph_counts.items())),
                 "counts": {**counts, "triples": len(quads), "inferred": graph_counts.get(str(iris.inferred_graph), 0)}}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")

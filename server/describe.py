@@ -240,3 +240,25 @@ def document(iri: str) -> DocumentView | None:
     return DocumentView(iri, r["title"].value, r["id"].value, r["text"].value, r["sha"].value, r["source"].value,
                         [(int(j["start"].value), int(j["end"].value), j["kind"].value) for j in junk],
                         claims(f"?claim prov:wasDerivedFrom <{iri}> ."))
+
+
+@dataclass
+class ActorEntry:
+    iri: str
+    label: str
+    kinds: list[str]
+    claims: int
+
+
+def actors() -> list[ActorEntry]:
+    """Every actor, place and event of the actors graph, by label, with how many claims name it."""
+    graph = site().iris.actors_graph
+    rows = site().engine.select(_prefixes() + f"""
+      SELECT ?a ?label (GROUP_CONCAT(DISTINCT ?kind; SEPARATOR="\\u001f") AS ?kinds) (COUNT(DISTINCT ?claim) AS ?claims) WHERE {{
+        GRAPH <{graph}> {{ ?a rdfs:label ?label ; a ?class }}
+        OPTIONAL {{ ?class rdfs:label ?kind }}
+        OPTIONAL {{ ?claim a ak:Claim ; rdf:subject|rdf:object ?a }}
+      }} GROUP BY ?a ?label""", graphs="all")
+    entries = [ActorEntry(r["a"].value, r["label"].value, sorted(k for k in r["kinds"].value.split("\x1f") if k),
+                          int(r["claims"].value)) for r in rows]
+    return sorted(entries, key=lambda e: (e.label.casefold(), e.iri))

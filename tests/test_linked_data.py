@@ -79,6 +79,28 @@ def test_unacceptable_accept_is_406(client):
     assert r.status_code == 406 and "text/turtle" in json.loads(r.data)["acceptable"]
 
 
+def test_application_json_gets_json_ld(client):
+    """A JSON client asking for an IRI gets its JSON-LD description (as /sparql answers a CONSTRUCT)."""
+    r = client.get("/id/Iran", headers={"Accept": "application/json"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/id/Iran.jsonld")
+    data = client.get(r.headers["Location"]).data
+    assert (rdflib.URIRef(ID + "Iran"), None, None) in rdflib.Graph().parse(data=data, format="json-ld")
+    construct = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3"},
+                           headers={"Accept": "application/json"})
+    assert construct.status_code == 200 and construct.mimetype == "application/ld+json"
+
+
+def test_actor_index_lists_every_curated_actor(client):
+    import yaml
+
+    from alliance_kg.graph.corpus import Corpus
+    curated = yaml.safe_load(Corpus.default().actors_file.read_text(encoding="utf-8"))["actors"]
+    page = client.get("/id/").data.decode()
+    links = set(re.findall(r'href="(/id/[^"]+)"', page.split("<main", 1)[1]))
+    assert links == {f"/id/{a['id']}.html" for a in curated}
+    assert 'href="/id/"' in client.get("/").data.decode()
+
+
 @pytest.mark.parametrize("path", ["/id/Iran.ttl", CLAIM + ".html", DOCUMENT + ".jsonld", "/ontology.ttl", "/"])
 def test_revalidation_is_304(client, path):
     first = client.get(path)

@@ -23,13 +23,30 @@ class _Worker:
         self.process.start()
         child.close()
 
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the worker has loaded its data (it says so first of all)."""
+        try:
+            if self.connection.poll(timeout) and self.connection.recv() == ("ready", None):
+                return
+        except (EOFError, OSError):
+            pass
+        self.kill()
+        raise QueryFailed("a query worker failed to load the dataset")
+
     def kill(self) -> None:
         self.process.kill()
         self.process.join(timeout=5)
         self.connection.close()
 
 
+# Seconds a worker may take to load its data before the pool gives up on it.
+LOAD_TIMEOUT = 300
+
+
 class WorkerPool:
+    """Workers of one dataset version: the pool belongs to a snapshot, so a worker started to replace
+    one that timed out loads the same version as the others (its files are immutable and leased)."""
+
     def __init__(self, config: ServerConfig, nquads: str, layout: GraphLayout):
         self.config, self.nquads, self.layout = config, nquads, layout
         self.context = multiprocessing.get_context("spawn")   # never fork a threaded server
@@ -37,8 +54,16 @@ class WorkerPool:
         self.waiting = 0
         self.lock = threading.Lock()
         self.closed = False
-        for _ in range(max(1, config.workers)):
-            self.idle.put(self._start())
+        started = [self._start() for _ in range(max(1, config.workers))]   # they load in parallel
+        try:
+            for w in started:
+                w.wait_ready(LOAD_TIMEOUT)
+        except QueryFailed:
+            for w in started:
+                w.kill()
+            raise
+        for w in started:
+            self.idle.put(w)
 
     def _start(self) -> _Worker:
         return _Worker(self.context, self.nquads, self.config.max_rows)
@@ -46,8 +71,16 @@ class WorkerPool:
     def _replace(self, dead: _Worker) -> None:
         def restart():
             dead.kill()
-            if not self.closed:
-                self.idle.put(self._start())
+            if self.closed:
+                return
+            fresh = self._start()
+            try:
+                fresh.wait_ready(LOAD_TIMEOUT)
+            except QueryFailed:
+                return
+            self.idle.put(fresh)
+            if self.closed:     # closed while it loaded
+                self.close()
         threading.Thread(target=restart, daemon=True).start()
 
     def run(self, request: QueryRequest, result_format: str) -> Answer:

@@ -79,6 +79,7 @@ def evaluate(store: ox.Store, query: str, arguments: dict, format_name: str, max
 def serve(connection, nquads: str, max_rows: int) -> None:
     store = ox.Store()
     store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    connection.send(("ready", None))   # the pool hands out no query before the data is loaded
     while True:
         try:
             query, arguments, format_name = connection.recv()
