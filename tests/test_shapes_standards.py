@@ -46,7 +46,7 @@ def violations(data, shapes):
 
 # --- 7. bad literals: caught, never a crash, never a pass ----------------------------------
 
-BAD_OFFSETS = ["abc", "-3", "1.5", " 7"]
+BAD_OFFSETS = ["abc", "-3", "1.5", ""]
 BAD_YEARS = ["20x3", "203", "2003-01", "+2003", ""]
 
 
@@ -64,7 +64,7 @@ def test_bad_literals_are_violations(data, shapes):
         expected.append((str(node), str(TIME.inXSDgYear), lexical))
     found = {(r.focus, r.path) for r in violations(data, shapes)}
     missed = [e for e in expected if e[:2] not in found]
-    assert not missed
+    assert not missed, [(m[1].rsplit('#')[-1].rsplit('/')[-1], m[2]) for m in missed]
 
 
 def test_good_years_pass(data, shapes):
@@ -139,9 +139,8 @@ LOGICAL = {RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, RDFS.subC
 
 
 def test_foreign_terms_carry_only_their_own_axioms(ontology):
-    own = str(AK)
     for s, p, o in ontology:
-        if isinstance(s, URIRef) and not str(s).startswith((own, "https://w3id.org/alliance-kg/ontology")) \
+        if isinstance(s, URIRef) and not str(s).startswith("https://w3id.org/alliance-kg/") \
                 and p in LOGICAL and not (p == RDF.type and o in (OWL.ObjectProperty, OWL.Class)):
             assert (s, p, o) in ORG_OWN, f"axiom on a foreign term: {s} {p} {o}"
     assert ORG_OWN <= set(ontology)
