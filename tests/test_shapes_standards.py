@@ -7,10 +7,10 @@ import re
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
-from graph.assemble import load_turtle
-from graph.config import BuildConfig
-from graph.pipeline import ValidationFailed, build, check
-from graph.validate import validate
+from alliance_kg.graph.config import BuildConfig
+from alliance_kg.graph.load import load_turtle
+from alliance_kg.graph.pipeline import ValidationFailed, build, check
+from alliance_kg.graph.validate import validate
 from tests.helpers import AK, BASE, ID, copy_of_data, line_of
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -23,7 +23,7 @@ DOC4 = "004_704bd78250eadceb"
 
 @pytest.fixture(scope="module")
 def checked():
-    return check(BuildConfig())
+    return check(BuildConfig.for_corpus())
 
 
 @pytest.fixture()
@@ -36,7 +36,7 @@ def data(checked):
 
 @pytest.fixture(scope="module")
 def shapes():
-    config = BuildConfig()
+    config = BuildConfig.for_corpus()
     return load_turtle(config.shapes_file, config.base)
 
 
@@ -126,7 +126,7 @@ def test_relation_classes_come_from_the_ontology(data, shapes):
 
 @pytest.fixture(scope="module")
 def ontology():
-    return Graph().parse(BuildConfig().ontology_file)
+    return Graph().parse(BuildConfig.for_corpus().ontology_file)
 
 
 # The axioms ORG itself states about the ORG terms we restate (W3C ORG, 2014).

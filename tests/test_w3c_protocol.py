@@ -135,8 +135,8 @@ def test_the_suite_is_encoded_whole():
 def suite_app(tmp_path_factory):
     """The application over a dataset of the suite's three graphs (data1..3.nt, one triple each)."""
     from tests.helpers import BASE
-    from server import create_app
-    from server.config import ServerConfig
+    from alliance_kg.server.app import create_app
+    from alliance_kg.server.config import ServerConfig
 
     build = tmp_path_factory.mktemp("w3c") / "build"
     build.mkdir()
@@ -148,7 +148,7 @@ def suite_app(tmp_path_factory):
     application = create_app(ServerConfig(build_dir=build, workers=1))
     application.testing = True
     yield application
-    application.extensions["alliance_kg"].engine.close()
+    application.extensions["alliance_kg"].close()
 
 
 def send(client, case: Case):
