@@ -161,3 +161,50 @@ def test_service_description_counts_the_default_graph_as_a_set(client, graphs):
     VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
     default = next(sd.objects(None, SD.defaultGraph))
     assert int(sd.value(default, VOID.triples)) == len(merge(graphs, [g for g in graphs if g != INFERRED]))
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+@pytest.fixture(scope="module")
+def description(app):
+    import rdflib
+
+    return rdflib.Graph().parse(data=app.test_client().get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")
+
+
+def test_service_description_says_which_graphs_make_the_default_graph(description, graphs):
+    import rdflib
+
+    endpoint = rdflib.URIRef("http://localhost/sparql")
+    assert (endpoint, rdflib.URIRef(SD + "feature"), rdflib.URIRef(SD + "UnionDefaultGraph")) not in description
+    comment = str(description.value(endpoint, rdflib.RDFS.comment))
+    assert all(f"<{g}>" in comment for g in graphs) and "inferred=true" in comment
+    # the dataset a request with inferred=true sees is described too, with its distinct count
+    counts = sorted(int(c) for c in description.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#triples")))
+    assert len(merge(graphs, list(graphs))) in counts
+
+
+def test_service_description_declares_exactly_the_extension_functions_evaluated(description):
+    """Each GeoSPARQL function the engine evaluates is declared, and none it does not."""
+    import rdflib
+
+    from alliance_kg.server.service_description import GEOF
+
+    declared = {str(f)[len(GEOF):] for f in description.objects(None, rdflib.URIRef(SD + "extensionFunction"))}
+    candidates = declared | {"buffer", "boundary", "asWKT", "minX", "maxX", "aggUnion", "transform", "area",
+                             "sfContains", "metricDistance", "asGML", "nonsense"}
+    store = ox.Store()
+    wkt = '"POINT(1 1)"^^<http://www.opengis.net/ont/geosparql#wktLiteral>'
+    uom = "<http://www.opengis.net/def/uom/OGC/1.0/metre>"
+    evaluated = set()
+    for name in candidates:
+        for args in ([wkt], [wkt, wkt], [wkt, wkt, uom], [wkt, '"T*F**FFF*"']):
+            try:
+                list(store.query(f"SELECT (<{GEOF}{name}>({', '.join(args)}) AS ?x) {{}}"))
+            except (SyntaxError, OSError, ValueError, RuntimeError) as e:
+                assert "not supported" in str(e) or "arguments" in str(e), e
+                continue
+            evaluated.add(name)
+            break
+    assert declared == evaluated

@@ -115,3 +115,19 @@ def test_malformed_parameter_is_a_400_naming_it(client, name, value):
     r = client.get("/sparql", query_string={"query": "ASK {}", name: value})
     assert r.status_code == 400, r.data
     assert name in json.loads(r.data)["detail"]
+
+
+# Parse errors are readable: an undeclared prefix is named with its position and the known prefixes.
+def test_unknown_prefix_is_named_with_its_position(client):
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ak:hasProxy ?o }"})
+    assert r.status_code == 400
+    detail = json.loads(r.data)["detail"]
+    assert detail.startswith("unknown prefix 'ak:' at line 1, column 21")
+    assert f"PREFIX ak: <{AK}>" in detail and f"PREFIX id: <{ID}>" in detail
+    assert "expected one of" not in detail
+
+
+def test_other_syntax_errors_say_line_and_column(client):
+    r = client.get("/sparql", query_string={"query": "SELECT * WHERE {\n  ?s ?p }"})
+    assert r.status_code == 400
+    assert json.loads(r.data)["detail"].startswith("syntax error at line 2, column")
