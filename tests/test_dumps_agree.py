@@ -64,7 +64,7 @@ def roomy_app(build_dir):
 
 
 def test_construct_of_each_named_graph_is_that_graph(roomy_app, build_dir, reference):
-    """Literals keep their datatypes (xsd:nonNegativeInteger stays itself) through the endpoint."""
+    """Literals keep their datatypes (the integers the build writes come back as written) through the endpoint."""
     client = roomy_app.test_client()
     nq = rdflib.Dataset()
     nq.parse(build_dir / "dataset.nq", format="nquads")
