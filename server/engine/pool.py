@@ -23,6 +23,13 @@ class _Worker:
         self.process.start()
         child.close()
 
+    def wait_ready(self, timeout: float = 300.0) -> bool:
+        """Wait for the worker's "ready" (dataset loaded): loading is not part of any query's time."""
+        try:
+            return self.connection.poll(timeout) and self.connection.recv() == ("ready", None)
+        except (EOFError, OSError):
+            return False
+
     def kill(self) -> None:
         self.process.kill()
         self.process.join(timeout=5)
@@ -37,8 +44,12 @@ class WorkerPool:
         self.waiting = 0
         self.lock = threading.Lock()
         self.closed = False
-        for _ in range(max(1, config.workers)):
-            self.idle.put(self._start())
+        starting = [self._start() for _ in range(max(1, config.workers))]   # load in parallel
+        for w in starting:
+            if w.wait_ready():
+                self.idle.put(w)
+            else:
+                self._replace(w)
 
     def _start(self) -> _Worker:
         return _Worker(self.context, self.nquads, self.config.max_rows, self.layout)
@@ -47,7 +58,11 @@ class WorkerPool:
         def restart():
             dead.kill()
             if not self.closed:
-                self.idle.put(self._start())
+                fresh = self._start()
+                if fresh.wait_ready() and not self.closed:
+                    self.idle.put(fresh)
+                else:
+                    fresh.kill()
         threading.Thread(target=restart, daemon=True).start()
 
     def run(self, request: QueryRequest, result_format: str) -> Answer:

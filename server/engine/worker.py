@@ -68,6 +68,7 @@ def serve(connection, nquads: str, max_rows: int, layout: GraphLayout) -> None:
     store = ox.Store()
     store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
     merges = Merges(store, layout)
+    connection.send(("ready", None))
     while True:
         try:
             query, dataset, base_iri, format_name = connection.recv()
