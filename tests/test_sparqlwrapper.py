@@ -14,8 +14,7 @@ from xml.dom.minidom import Document
 import pytest
 import rdflib
 from rdflib.query import Result
-from SPARQLWrapper import (ASK, CONSTRUCT, CSV, DESCRIBE, JSON, JSONLD, N3, RDF, RDFXML, SELECT, TSV,
-                           TURTLE, XML, SPARQLWrapper)
+from SPARQLWrapper import ASK, CONSTRUCT, CSV, DESCRIBE, JSON, JSONLD, N3, RDF, RDFXML, SELECT, TSV, TURTLE, XML, SPARQLWrapper
 
 from tests.helpers import AK, ID
 from tests.test_sparql_safety import serving

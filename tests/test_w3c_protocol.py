@@ -134,9 +134,9 @@ def test_the_suite_is_encoded_whole():
 @pytest.fixture(scope="module")
 def suite_app(tmp_path_factory):
     """The application over a dataset of the suite's three graphs (data1..3.nt, one triple each)."""
-    from tests.helpers import BASE
     from alliance_kg.server.app import create_app
     from alliance_kg.server.config import ServerConfig
+    from tests.helpers import BASE
 
     build = tmp_path_factory.mktemp("w3c") / "build"
     build.mkdir()
