@@ -79,3 +79,11 @@ def test_construct_of_each_named_graph_is_that_graph(roomy_app, build_dir, refer
             dump.add(triple)
         assert isomorphic(endpoint, dump), f"{name}: {len(set(endpoint) ^ set(dump))} triples differ, e.g. " \
                                            f"{sorted(set(endpoint) ^ set(dump))[:2]}"
+
+
+def test_document_language_is_a_resource(reference):
+    """dcterms:language's range is dcterms:LinguisticSystem: an IRI (ISO 639 at the Library of Congress)."""
+    language = "http://purl.org/dc/terms/language"
+    values = {q.object for q in reference if q.predicate.value == language}
+    assert values and all(isinstance(v, ox.NamedNode) and v.value.startswith("http://id.loc.gov/vocabulary/iso639-")
+                          for v in values)
