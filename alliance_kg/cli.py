@@ -120,6 +120,51 @@ def query(query, fmt, inferred, build_dir):
 
 
 @main.command()
+@click.argument("actor_ids", nargs=-1, metavar="[ACTOR_ID]...")
+@click.option("--api", "api_url", default=None, metavar="URL",
+              help="Wikidata's Action API [env ALLIANCE_KG_WIKIDATA_API; default https://www.wikidata.org/w/api.php].")
+@click.option("--cache", "cache_file", type=click.Path(dir_okay=False), default=None,
+              help="The file of cached API answers [default: the corpus's proposed/wikidata-cache.json].")
+@click.option("--offline", is_flag=True, help="Use only the cache; never touch the network.")
+def link(actor_ids, api_url, cache_file, offline):
+    """Propose Wikidata items for actors without a QID (default: all of them), for review.
+
+    Asks Wikidata's API (wbsearchentities, then wbgetentities for the candidates' labels, aliases
+    and P31) and writes the candidates to the corpus's proposed/wikidata-links.yaml, with the API's
+    answers in proposed/wikidata/<actor>.json. actors.yaml is never changed: a person checks a
+    candidate and copies its `wikidata:` block there.
+    """
+    import os
+
+    from alliance_kg.graph.curation import BuildError, load_actors
+    from alliance_kg.graph.link import API_ENVIRONMENT, CACHE_FILE, DEFAULT_API, ApiCache, LinkError, WikidataApi
+    from alliance_kg.graph.link import run as run_link
+
+    config = build_config()
+    corpus = config.corpus
+    try:
+        actors = load_actors(corpus.actors_file)
+        cache = ApiCache(Path(cache_file) if cache_file else corpus.proposed_dir / CACHE_FILE)
+        api = WikidataApi(cache, api_url or os.environ.get(API_ENVIRONMENT) or DEFAULT_API, offline=offline)
+        try:
+            result = run_link(actors, list(actor_ids), corpus.proposed_dir, api)
+        finally:
+            api.close()
+    except (LinkError, BuildError) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    for actor_id in result.skipped:
+        click.echo(f"{actor_id}: already linked to {actors[actor_id].wikidata.qid}; nothing proposed")
+    for proposal in result.proposals:
+        best = proposal.candidates[0] if proposal.candidates else None
+        summary = (f"{len(proposal.candidates)} candidate(s), first {best.qid} {best.label!r}"
+                   + (" (name matches)" if best.matches else "")) if best else "no candidate"
+        click.echo(f"{proposal.actor.id}: {summary}")
+    if result.proposals:
+        click.echo(f"proposals written to {corpus.display(result.proposals_file)} (actors.yaml unchanged)")
+
+
+@main.command()
 @click.option("--host", default=None, help="Interface to listen on [env ALLIANCE_KG_HOST; default 127.0.0.1].")
 @click.option("--port", default=None, type=click.IntRange(0, 65535),
               help="Port [env ALLIANCE_KG_PORT; default 8000].")
@@ -135,7 +180,12 @@ def query(query, fmt, inferred, build_dir):
 @click.option("--allow-service", "allow_service", multiple=True, metavar="URL",
               help="A SERVICE endpoint queries may call (repeatable; none by default) "
                    "[env ALLIANCE_KG_SERVICE_ALLOWLIST, comma-separated].")
-def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_service):
+@click.option("--store", default=None, metavar="QUERY_URL",
+              help="Answer every page and query from this SPARQL 1.1 endpoint, loaded by `alliance-kg push`, "
+                   "instead of the embedded store [env ALLIANCE_KG_STORE].")
+@click.option("--store-auth", default=None, metavar="USER:PASSWORD",
+              help="Credentials for --store (HTTP Basic; digest:USER:PASSWORD for Digest) [env ALLIANCE_KG_STORE_AUTH].")
+def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_service, store, store_auth):
     """Serve the dataset over HTTP: SPARQL endpoint, linked data and pages.
 
     Builds the corpus first when its build folder holds no dataset. Nothing is fetched from the
@@ -147,7 +197,8 @@ def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_serv
     config = build_config(build_dir)
     server_config = ServerConfig().replace(host=host, port=port, build_dir=config.build_dir, timeout=timeout,
                                            max_rows=max_rows, workers=workers, threads=threads,
-                                           service_allowlist=tuple(allow_service) or None)
+                                           service_allowlist=tuple(allow_service) or None, store=store,
+                                           store_auth=store_auth)
     if not (config.build_dir / "manifest.json").is_file():
         from alliance_kg.graph.pipeline import BuildError
         from alliance_kg.graph.pipeline import build as run_build
@@ -158,7 +209,52 @@ def serve(host, port, build_dir, timeout, max_rows, workers, threads, allow_serv
         except BuildError as e:
             click.echo(f"error: {e}", err=True)
             sys.exit(1)
-    serve_forever(server_config, announce=click.echo)
+    from alliance_kg.server.engine.remote import StoreNotLoaded
+
+    try:
+        serve_forever(server_config, announce=click.echo)
+    except StoreNotLoaded as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--gsp", "gsp_url", required=True, metavar="URL",
+              help="The store's SPARQL 1.1 Graph Store HTTP Protocol endpoint (graphs are PUT to URL?graph=…).")
+@click.option("--query-url", default=None, metavar="URL",
+              help="The store's SPARQL 1.1 query endpoint, to verify the load [default: the --gsp URL].")
+@click.option("--auth", default=None, metavar="USER:PASSWORD", envvar="ALLIANCE_KG_STORE_AUTH",
+              help="Credentials for both endpoints (HTTP Basic; digest:USER:PASSWORD for Digest) "
+                   "[env ALLIANCE_KG_STORE_AUTH].")
+@click.option("--keep-previous", is_flag=True,
+              help="Keep the graphs of the version served until now (for servers still running the old build).")
+@click.option("--timeout", default=300.0, show_default=True, type=float, help="Seconds per HTTP request.")
+@build_dir_option
+def push(gsp_url, query_url, auth, keep_previous, timeout, build_dir):
+    """Load the built dataset into a remote triplestore, verify it, then switch to it.
+
+    Each named graph is PUT under a versioned name (<graph>?version=<dataset version>) beside the
+    version being served; the triple counts are verified through the query endpoint; only then the
+    record graph <BASE graph/store-version> is switched and the older versions are deleted. A failed
+    push leaves the store serving the previous version. Serve it with `alliance-kg serve --store`.
+    """
+    from alliance_kg.push import PushError
+    from alliance_kg.push import push as run_push
+    from alliance_kg.server.dataset import DatasetMissing
+
+    config = build_config(build_dir)
+    try:
+        report = run_push(config.build_dir, gsp_url, query_url, auth or "", keep_previous, timeout, announce=click.echo)
+    except (PushError, DatasetMissing) as e:
+        click.echo(f"error: {e}", err=True)
+        click.echo("push failed; the store still serves the version it served before.", err=True)
+        sys.exit(1)
+    if report.unchanged:
+        click.echo(f"the store already serves version {report.version}; nothing pushed")
+        return
+    click.echo(f"pushed version {report.version} ({sum(report.graphs.values())} triples in {len(report.graphs)} "
+               f"graphs, verified); replaced {report.previous or 'nothing'}; deleted {len(report.deleted)} old graph(s)")
+    click.echo("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.seconds.items()))
 
 
 if __name__ == "__main__":

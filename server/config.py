@@ -45,6 +45,11 @@ class ServerConfig:
     max_waiting: int = field(default_factory=lambda: _env("max_waiting", 8, int))       # queued before 503
     threads: int = field(default_factory=lambda: _env("threads", 16, int))              # WSGI threads
     cache_entries: int = field(default_factory=lambda: _env("cache_entries", 1024, int))
+    # A remote SPARQL 1.1 query endpoint holding the pushed dataset (`serve --store`); empty: embedded.
+    store: str = field(default_factory=lambda: _env("store", ""))
+    store_auth: str = field(default_factory=lambda: _env("store_auth", ""))              # user:password
+    # Bytes read from the store per answer; the row cap usually stops reading long before.
+    store_max_bytes: int = field(default_factory=lambda: _env("store_max_bytes", 64 * 1024 * 1024, int))
     # SERVICE endpoints that queries may call; empty means no outbound request, ever.
     service_allowlist: tuple = field(default_factory=lambda: _env("service_allowlist", (), tuple))
 

@@ -28,6 +28,14 @@ def install(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
+    from alliance_kg.server.engine import QueryFailed
+
+    @app.errorhandler(QueryFailed)
+    def store_failed(error: QueryFailed) -> Response:
+        # A page's own query failed: only a remote store does that (down, slow): the status it prescribes.
+        from alliance_kg.server.problems import problem
+        return problem(error.status, error.detail, title=error.title, retry_after=error.retry_after)
+
 
 def preflight(methods: str = "GET, HEAD, POST, OPTIONS") -> Response:
     response = Response(status=204)

@@ -9,7 +9,10 @@ import re
 import pytest
 import rdflib
 
+from tests import stores
 from tests.helpers import AK, BASE, ID
+
+pytestmark = stores.BACKENDS   # every test here runs on the embedded engine and on each real store
 
 CLAIM = "/claim/000_233c5097a7797f3f/iran-allied-iraq"
 DOCUMENT = "/document/000_233c5097a7797f3f"
@@ -34,7 +37,9 @@ def test_the_iri_itself_is_303_to_a_document(client, kind, accept, extension):
 
 @pytest.mark.parametrize("kind", sorted(RESOURCES))
 @pytest.mark.parametrize("extension, fmt, media_type", RDF_DOCUMENTS)
-def test_documents_parse_back_and_describe_the_resource(client, kind, extension, fmt, media_type):
+def test_documents_parse_back_and_describe_the_resource(client, kind, extension, fmt, media_type, request, backend):
+    if kind == "claim":
+        stores.known_store_bug(request, backend, "virtuoso", stores.VIRTUOSO_PATHS)
     path = RESOURCES[kind]
     r = client.get(path + extension)
     assert r.status_code == 200 and r.mimetype == media_type
@@ -46,7 +51,8 @@ def test_documents_parse_back_and_describe_the_resource(client, kind, extension,
     assert r.headers["ETag"] and r.headers["Last-Modified"] and "max-age" in r.headers["Cache-Control"]
 
 
-def test_entity_document_holds_claims_evidence_and_inferences_apart(client):
+def test_entity_document_holds_claims_evidence_and_inferences_apart(client, request, backend):
+    stores.known_store_bug(request, backend, "virtuoso", stores.VIRTUOSO_PATHS)
     ds = rdflib.Dataset()
     ds.parse(data=client.get("/id/Iran.trig").data, format="trig")
     graphs = {str(g.identifier): g for g in ds.graphs()}
