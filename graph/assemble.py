@@ -19,7 +19,7 @@ SUPPORT_KIND_TERMS = {"financial": "FinancialSupport", "military": "MilitarySupp
                       "training": "TrainingSupport", "political": "PoliticalSupport",
                       "diplomatic": "DiplomaticSupport", "economic": "EconomicSupport"}
 # Relations reused from W3C ORG that claims may use besides the ak:relation hierarchy.
-REUSED_RELATIONS = (ORG.subOrganizationOf, ORG.headOf)
+REUSED_RELATIONS = (ORG.subOrganizationOf,)
 
 
 @dataclass
@@ -113,7 +113,7 @@ def add_document(g: Graph, source: SourceText, iris: Iris, origins: dict) -> URI
     g.add((doc, DCTERMS.title, Literal(record.title, lang=record.language)))
     g.add((doc, RDFS.label, Literal(record.title, lang=record.language)))
     g.add((doc, DCTERMS.identifier, Literal(record.id)))
-    g.add((doc, DCTERMS.language, Literal(record.language)))
+    g.add((doc, DCTERMS.language, Iris.language(record.language)))
     g.add((doc, DCTERMS.source, Literal(f"seeds/{record.file}")))
     g.add((doc, SCHEMA.text, Literal(source.text)))
     checksum = Iris.part(doc, "sha256")
@@ -129,8 +129,8 @@ def add_document(g: Graph, source: SourceText, iris: Iris, origins: dict) -> URI
         g.add((junk, iris.term("junkKind"), Literal(segment.kind)))
         g.add((junk, OA.hasSelector, selector))
         g.add((selector, RDF.type, OA.TextPositionSelector))
-        g.add((selector, OA.start, Literal(segment.start, datatype=XSD.nonNegativeInteger)))
-        g.add((selector, OA.end, Literal(segment.end, datatype=XSD.nonNegativeInteger)))
+        g.add((selector, OA.start, Literal(segment.start, datatype=XSD.integer)))
+        g.add((selector, OA.end, Literal(segment.end, datatype=XSD.integer)))
     return doc
 
 
@@ -141,7 +141,10 @@ def _object_term(claim: ClaimRecord, relation: URIRef, vocabulary: ClaimVocabula
         if datatype in (XSD.nonNegativeInteger, XSD.integer, XSD.positiveInteger):
             if not isinstance(claim.object, int) or isinstance(claim.object, bool) or claim.object < 0:
                 raise claim.fields.error("object", f"{vocabulary.short(relation)} needs a non-negative whole number, not {claim.object!r}")
-        return Literal(claim.object, datatype=datatype)
+        # Integers are published as xsd:integer, whatever the range's derived type (ontology/README.md):
+        # stores keep only xsd:integer, and the dumps must equal what the endpoint returns.
+        return Literal(claim.object, datatype=XSD.integer if datatype in (XSD.nonNegativeInteger, XSD.positiveInteger)
+                       else datatype)
     if not isinstance(claim.object, str) or claim.object not in actors:
         raise claim.fields.error("object", unknown_actor(claim.object, actors))
     return iris.entity(claim.object)
@@ -227,8 +230,8 @@ def add_evidence(g: Graph, node: URIRef, n: int, anchor: Anchor, doc: URIRef, ir
     g.add((quote, OA.prefix, Literal(anchor.prefix)))
     g.add((quote, OA.suffix, Literal(anchor.suffix)))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(anchor.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(anchor.end, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.start, Literal(anchor.start, datatype=XSD.integer)))
+    g.add((position, OA.end, Literal(anchor.end, datatype=XSD.integer)))
 
 
 def assemble(iris: Iris, ontology: Graph, actors: dict[str, ActorRecord], sources: dict[str, SourceText],

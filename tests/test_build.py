@@ -65,11 +65,12 @@ def test_well_over_a_hundred_claims_with_evidence(build_dir):
                                        ("ontology.ttl", "turtle"), ("ontology.rdf", "xml"),
                                        ("ontology.jsonld", "json-ld"), ("void.ttl", "turtle")])
 def test_every_serialisation_parses_to_the_same_triples(build_dir, name, fmt):
-    parsed = rdflib.Dataset() if fmt == "trig" else rdflib.Graph()
+    quad_format = fmt == "trig" or name == "dataset.jsonld"      # both keep the named graphs
+    parsed = rdflib.Dataset() if quad_format else rdflib.Graph()
     parsed.parse(build_dir / name, format=fmt)
     if name.startswith("dataset"):
         nt = rdflib.Graph().parse(build_dir / "dataset.nt", format="nt")
-        triples = {q[:3] for q in parsed.quads()} if fmt == "trig" else set(parsed)
+        triples = {q[:3] for q in parsed.quads()} if quad_format else set(parsed)
         assert triples == set(nt)
     else:
         assert len(parsed) > 10
@@ -121,7 +122,7 @@ def test_claim_carries_time_modality_and_support(published):
     assert (str(begin), str(end)) == ("1980", "1989")
     hedged = URIRef(f"{BASE}claim/000_233c5097a7797f3f/pmf-fighters")
     assert published.value(hedged, URIRef(AK + "modality")) == URIRef(AK + "Hedged")
-    assert published.value(hedged, RDF.object) == Literal(200000, datatype=rdflib.XSD.nonNegativeInteger)
+    assert published.value(hedged, RDF.object) == Literal(200000, datatype=rdflib.XSD.integer)
     support = URIRef(f"{BASE}claim/004_704bd78250eadceb/iran-ties-hamas")
     published = published_all
     kinds = set(published.objects(support, URIRef(AK + "supportKind")))

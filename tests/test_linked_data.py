@@ -171,6 +171,10 @@ def test_home_page_counts_network_and_links(client):
     assert "133" in page or "claims" in page
 
 
+SD_NAME = rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name")
+AK_NS = "https://w3id.org/alliance-kg/ontology#"
+
+
 def test_void_and_dcat(client):
     g = rdflib.Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data,
                              format="turtle")
@@ -178,7 +182,16 @@ def test_void_and_dcat(client):
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     dataset = rdflib.URIRef(BASE + "dataset")
     assert (dataset, rdflib.RDF.type, dcat.Dataset) in g and (dataset, void.sparqlEndpoint, None) in g
-    assert len(set(g.objects(dataset, dcat.distribution))) >= 10
+    # Only the data files are distributions of the dataset; the others distribute what they hold.
+    downloads = {str(u).rsplit("/", 1)[1] for d in g.objects(dataset, dcat.distribution)
+                 for u in g.objects(d, dcat.downloadURL)}
+    assert downloads == {"dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld"}
+    assert not [s for s, _, _ in g.triples((None, SD_NAME, None)) if (s, rdflib.RDF.type, void.Dataset) in g]
+    names = {str(o) for o in g.objects(None, SD_NAME)}
+    assert {BASE + "graph/inferred", BASE + "graph/actors", BASE + "graph/ontology"} <= names
+    vocabularies = {str(v) for v in g.objects(dataset, void.vocabulary)}
+    assert {AK_NS, "http://www.w3.org/ns/oa#", "http://www.w3.org/ns/prov#", "http://www.w3.org/2006/time#",
+            "http://www.w3.org/ns/org#", "http://purl.org/dc/terms/", "http://spdx.org/rdf/terms#"} <= vocabularies
     assert (None, dcat.endpointURL, rdflib.URIRef(BASE + "sparql")) in g
     as_jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
     assert len(rdflib.Graph().parse(data=as_jsonld.data, format="json-ld")) == len(g)

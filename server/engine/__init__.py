@@ -33,7 +33,9 @@ class QueryRequest:
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
     include_inferred: bool = False
-    use_query_dataset: bool = False     # the query's own FROM / FROM NAMED apply (no protocol graphs)
+    from_graphs: tuple[str, ...] = ()        # the query's own FROM (used when no protocol graph is given)
+    from_named_graphs: tuple[str, ...] = ()  # the query's own FROM NAMED
+    base_iri: str | None = None              # relative IRIs of a query without BASE resolve against it
 
 
 @dataclass(frozen=True)

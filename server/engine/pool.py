@@ -13,13 +13,13 @@ import threading
 
 from alliance_kg.server.config import ServerConfig
 from alliance_kg.server.engine import Answer, MalformedQuery, QueryFailed, QueryRequest, QueryTimeout, Saturated, worker
-from alliance_kg.server.engine.layout import GraphLayout, evaluation_arguments
+from alliance_kg.server.engine.layout import GraphLayout, query_dataset
 
 
 class _Worker:
-    def __init__(self, context, nquads: str, max_rows: int):
+    def __init__(self, context, nquads: str, max_rows: int, layout: GraphLayout):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=worker.serve, args=(child, nquads, max_rows), daemon=True)
+        self.process = context.Process(target=worker.serve, args=(child, nquads, max_rows, layout), daemon=True)
         self.process.start()
         child.close()
 
@@ -66,7 +66,7 @@ class WorkerPool:
             self.idle.put(w)
 
     def _start(self) -> _Worker:
-        return _Worker(self.context, self.nquads, self.config.max_rows)
+        return _Worker(self.context, self.nquads, self.config.max_rows, self.layout)
 
     def _replace(self, dead: _Worker) -> None:
         def restart():
@@ -93,7 +93,7 @@ class WorkerPool:
                 w = self.idle.get(timeout=self.config.timeout)
             except queue.Empty:
                 raise Saturated("no query worker became free in time", retry_after=2) from None
-            job = (request.query, evaluation_arguments(self.layout, request), result_format)
+            job = (request.query, query_dataset(self.layout, request), request.base_iri, result_format)
             try:
                 w.connection.send(job)
                 if not w.connection.poll(self.config.timeout):

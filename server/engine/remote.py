@@ -41,7 +41,7 @@ from alliance_kg.server.engine import (
     Saturated,
     StoreUnavailable,
 )
-from alliance_kg.server.engine.layout import GraphLayout, evaluation_arguments
+from alliance_kg.server.engine.layout import GraphLayout, query_dataset
 from alliance_kg.server.engine.versioned import GraphNames, tokens_with_spans
 from alliance_kg.server.engine.worker import boolean_answer, capped, graph_answer, solutions_answer
 from alliance_kg.server.sparql_text import analyze
@@ -299,13 +299,11 @@ class RemoteEngine:
     def run(self, request: QueryRequest, result_format: str) -> Answer:
         standard_only(request.query)
         fmt = by_name(result_format, ALL)
-        arguments = evaluation_arguments(self.layout, request)
-        if arguments:
-            default = [self.names.to_store(g) for g in arguments["default_graph"]]
-            named = self.stored if arguments.get("named_graphs") is None else \
-                [self.names.to_store(g) for g in arguments["named_graphs"]]
-        else:
-            default, named = [], []   # the query's own FROM / FROM NAMED, rewritten with the query
+        # The request's dataset (protocol graphs, else the query's FROM / FROM NAMED, else ours), sent
+        # as protocol parameters, which a conforming store lets override the query's own clauses.
+        dataset = query_dataset(self.layout, request)
+        default = [self.names.to_store(g) for g in dataset.default]
+        named = [self.names.to_store(g) for g in dataset.named]
         limit = self.config.max_rows
         with self._exchange(request.query, default, named) as (media_type, body):
             if media_type in GRAPH_TYPES:

@@ -10,6 +10,7 @@ import json
 import pyoxigraph as ox
 
 from alliance_kg.graph.formats import ALL, by_name
+from alliance_kg.server.engine.layout import GraphLayout, Merges
 
 
 def _term_json(term) -> dict:
@@ -62,10 +63,10 @@ def graph_answer(triples: list, truncated: bool, fmt) -> dict:
             "truncated": truncated}
 
 
-def evaluate(store: ox.Store, query: str, arguments: dict, format_name: str, max_rows: int) -> dict:
+def evaluate(store: ox.Store, query: str, arguments: dict, format_name: str, max_rows: int,
+             base_iri: str | None = None) -> dict:
     fmt = by_name(format_name, ALL)
-    arguments = {k: ([ox.NamedNode(g) for g in v] if v is not None else None) for k, v in arguments.items()}
-    result = store.query(query, **arguments)
+    result = store.query(query, base_iri=base_iri, **arguments)
     if isinstance(result, ox.QueryBoolean):
         return boolean_answer(bool(result), fmt)
     if isinstance(result, ox.QuerySolutions):
@@ -76,17 +77,19 @@ def evaluate(store: ox.Store, query: str, arguments: dict, format_name: str, max
     return graph_answer(triples, truncated, fmt)
 
 
-def serve(connection, nquads: str, max_rows: int) -> None:
+def serve(connection, nquads: str, max_rows: int, layout: GraphLayout) -> None:
     store = ox.Store()
     store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    merges = Merges(store, layout)
     connection.send(("ready", None))   # the pool hands out no query before the data is loaded
     while True:
         try:
-            query, arguments, format_name = connection.recv()
+            query, dataset, base_iri, format_name = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            outcome = ("ok", evaluate(store, query, arguments, format_name, max_rows))
+            arguments = merges.arguments(dataset)
+            outcome = ("ok", evaluate(store, query, arguments, format_name, max_rows, base_iri))
         except SyntaxError as e:
             outcome = ("syntax", str(e))
         except Exception as e:   # an evaluation error (e.g. a failed SERVICE call) goes back as a message
