@@ -7,10 +7,12 @@ number of facts. The asserted graphs are never touched.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import owlrl
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.term import _toPythonMapping
 
 from alliance_kg.graph.iris import Iris
 
@@ -23,6 +25,19 @@ class Inference:
     rule: str          # OWL 2 RL rule name (OWL 2 Profiles, section 4.3)
 
 
+@contextmanager
+def rdflib_literal_parsing_kept():
+    """owlrl swaps rdflib's process-wide table of literal parsers for its own and restores it only in
+    part: its xsd:gYear parser stays and rejects valid years such as "2003+05:00", so every later
+    SHACL run in the process would call them ill-typed. Put the table back exactly as it was."""
+    saved = dict(_toPythonMapping)
+    try:
+        yield
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
+
+
 def closure(ontology: Graph, actors: Graph, direct_triples) -> Graph:
     g = Graph()
     for source in (ontology, actors):
@@ -30,7 +45,8 @@ def closure(ontology: Graph, actors: Graph, direct_triples) -> Graph:
             g.add(triple)
     for triple in direct_triples:
         g.add(triple)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(g)
+    with rdflib_literal_parsing_kept():
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(g)
     return g
 
 
