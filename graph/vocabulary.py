@@ -95,3 +95,12 @@ def is_symmetric(iri: URIRef | str, ontology_namespace: str) -> bool:
         return False
     relation = relations().get(iri[len(ontology_namespace):])
     return bool(relation and relation.symmetric)
+
+
+@lru_cache(maxsize=1)
+def organization_classes() -> frozenset:
+    """Local names of our classes under org:Organization: what ak:leads accepts as its object."""
+    from alliance_kg.graph.config import packaged_ontology_dir
+    graph = Graph().parse(packaged_ontology_dir() / "alliance.ttl", format="turtle")
+    return frozenset(str(c)[len(ONTOLOGY_NAMESPACE):] for c in graph.transitive_subjects(RDFS.subClassOf, ORG.Organization)
+                     if str(c).startswith(ONTOLOGY_NAMESPACE))

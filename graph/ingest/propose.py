@@ -23,6 +23,7 @@ from alliance_kg.graph.curation import ActorRecord, CurationError, DocumentRecor
 from alliance_kg.graph.ingest import cues as C
 from alliance_kg.graph.ingest import yamlio
 from alliance_kg.graph.ingest.gazetteer import Actor, Gazetteer, Mention, find_new
+from alliance_kg.graph.vocabulary import organization_classes
 
 SYMMETRIC = {"alliedWith", "cooperatesWith", "tradesWith", "hostileTo", "atWarWith", "sharesIdentityWith"}
 AGENT_CLASSES = {"State", "Government", "NonStateArmedGroup", "Militia", "PoliticalMovement", "PoliticalParty",
@@ -31,7 +32,8 @@ AGENT_CLASSES = {"State", "Government", "NonStateArmedGroup", "Militia", "Politi
 PLACE_LIKE = {"Place", "State"}
 EVENT_LIKE = {"Event", "War", "Attack"}
 RANGES: dict[str, tuple[set | None, set | None]] = {
-    "headOf": ({"Person"}, AGENT_CLASSES - {"Person"}),
+    # a leader leads an organization (the range of ak:leads), never a State as such: its government
+    "headOf": ({"Person"}, set(organization_classes())),
     "operatesIn": (AGENT_CLASSES - {"State"}, PLACE_LIKE),
     "controls": (AGENT_CLASSES, PLACE_LIKE),
     "participatedIn": (AGENT_CLASSES, EVENT_LIKE),
@@ -144,8 +146,9 @@ GROUP_CLASSES = {"NonStateArmedGroup", "Militia", "PoliticalMovement", "Politica
 ANAPHORA = re.compile(r"\b[Tt]he (?:(?P<state>country|kingdom|republic)|(?:[\w'-]+ ){0,2}(?:group|movement|militia|organi[sz]ation))\b")
 DUAL = re.compile(r"\b(?:the two|these two|those two|both) (?:countries|nations|states|governments|neighbou?rs|sides|capitals|allies)\b",
                   re.IGNORECASE)
-# Properties the ontology takes from W3C ORG: curated files write them as CURIEs.
-ORG_PROPERTIES = {"headOf": "org:headOf", "subOrganizationOf": "org:subOrganizationOf"}
+# How a cue's relation is written in a curated file: part-of is W3C ORG's (a CURIE); leadership is our
+# ak:leads (⊑ org:headOf, carrying the Person domain that ORG's own term does not have).
+ORG_PROPERTIES = {"headOf": "leads", "subOrganizationOf": "org:subOrganizationOf"}
 QUESTION_WORDS = re.compile(r"(?:is|are|was|were|do|does|did|who|what|why|how|will|can|could|should)\b", re.IGNORECASE)
 
 

@@ -185,7 +185,7 @@ def relation_names() -> set[str]:
     """The relations a claim may name, as the curated files write them."""
     from alliance_kg.graph.vocabulary import relations
 
-    return set(relations()) | {"numberOfFighters", "org:headOf", "org:subOrganizationOf"}
+    return set(relations()) | {"numberOfFighters", "leads", "org:subOrganizationOf"}
 
 
 def _check_edit(paths: Paths, data, changes: dict) -> None:
