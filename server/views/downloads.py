@@ -9,7 +9,7 @@ from flask import Blueprint, Response, render_template, request
 from alliance_kg.graph.formats import HTML, of_file
 from alliance_kg.server import render_helpers
 from alliance_kg.server.app import site
-from alliance_kg.server.problems import problem
+from alliance_kg.server.problems import Problem
 from alliance_kg.server.url_builder import download_url
 from alliance_kg.server.views.resources import finish
 
@@ -35,7 +35,7 @@ def _gzipped(version: str, name: str) -> bytes:
 def download(name: str):
     published = {f.name: f for f in site().dataset.files}
     if name not in published:
-        return problem(404, f"no file {name!r} in this build; see /downloads")
+        raise Problem(404, f"no file {name!r} in this build; see /downloads")
     f = published[name]
     if "gzip" in request.accept_encodings and request.accept_encodings["gzip"] > 0:
         response = Response(_gzipped(site().dataset.version, name), content_type=of_file(name).content_type)
