@@ -45,7 +45,7 @@ def test_a_reader_follows_the_evidence_and_queries(site_url, tmp_path):
         page.goto(site_url + "/")
         network = page.locator("svg.network")
         assert network.count() == 1
-        assert page.locator("svg.network line.edge").count() > 50
+        assert page.locator("svg.network .edge").count() > 50
         assert page.locator("svg.network a.node").count() > 30
         page.screenshot(path=str(shots / "home.png"), full_page=False)
 
