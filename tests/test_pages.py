@@ -94,7 +94,8 @@ def test_downloads_keep_their_own_gzip(client, build_dir):
 def _asset_urls(client) -> set[str]:
     found = set()
     for path in PAGES:
-        found |= set(re.findall(r'(?:href|src)="(/static/[^"]+)"', client.get(path, headers={"Accept": BROWSER}).data.decode()))
+        text = client.get(path, headers={"Accept": BROWSER}).data.decode()
+        found |= set(re.findall(r'(?:href|src|data-script|data-style)="(/static/[^"]+)"', text))
     return found
 
 

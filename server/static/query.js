@@ -1,8 +1,33 @@
 // The query page: YASGUI (bundled, no CDN) on this server's own endpoint, one tab per example query.
+// YASGUI is a megabyte of script: a wide screen loads it at once; a phone keeps the plain form (which
+// works without any script) and loads YASGUI when asked. Should its files be missing (an install
+// without `make vendor`), the plain form stays: the page is never blank.
 (function () {
   "use strict";
-  // Without YASGUI's files (an install without `make vendor`) the plain form stays: never a blank page.
-  if (typeof Yasgui === "undefined") { return; }
+  var host = document.getElementById("yasgui");
+  var started = false;
+
+  function load() {
+    if (started) { return; }
+    started = true;
+    var style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = host.getAttribute("data-style");
+    document.head.appendChild(style);
+    var script = document.createElement("script");
+    script.src = host.getAttribute("data-script");
+    script.onload = function () { if (typeof Yasgui !== "undefined") { start(); } };
+    document.body.appendChild(script);
+  }
+
+  var opener = document.getElementById("open-yasgui");
+  opener.hidden = false;
+  opener.addEventListener("click", function () { opener.hidden = true; load(); });
+  if (window.matchMedia("(min-width: 900px)").matches) { opener.hidden = true; load(); }
+})();
+
+function start() {
+  "use strict";
   var examples = JSON.parse(document.getElementById("examples").textContent);
   var prefixes = JSON.parse(document.getElementById("prefixes").textContent);
   var prologue = Object.keys(prefixes).sort().map(function (p) {
@@ -34,7 +59,7 @@
   // YASGUI redraws its widgets (tabs, result views) as it is used: label what appears.
   new MutationObserver(function () { labelWidgets(document.getElementById("yasgui")); })
     .observe(document.getElementById("yasgui"), { childList: true, subtree: true });
-})();
+}
 
 // YASGUI's widgets, made valid for assistive technology (WCAG 4.1.2): form controls get names from
 // their placeholder or title, a tab points (aria-controls) only at a panel that exists, the tab list
