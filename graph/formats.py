@@ -62,6 +62,12 @@ PROBLEM_JSON = Format("problem", "application/problem+json", None)
 TEXT = Format("text", "text/plain", ".txt")
 GZIP = Format("gzip", "application/gzip", ".gz", charset=False)
 OCTETS = Format("octets", "application/octet-stream", None, charset=False)
+# What the site's pages are made of, and what crawlers read (robots.txt is TEXT, sitemap.xml is XML).
+CSS = Format("css", "text/css", ".css")
+JAVASCRIPT = Format("javascript", "text/javascript", ".js")
+SVG = Format("svg", "image/svg+xml", ".svg")
+XML = Format("sitemap", "application/xml", ".xml", ("text/xml",))
+ASSET_FORMATS = (CSS, JAVASCRIPT, SVG, JSON)
 
 ALL = RESULT_FORMATS + GRAPH_FORMATS + (HTML,)
 # What a published file can be: the graph formats plus the build's reports and manifest.
@@ -92,6 +98,9 @@ def by_client_name(value: str, among) -> Format | None:
             if candidate is not None and candidate in among:
                 return candidate
     return found
+# Every media type worth compressing on the wire: all of the above are text.
+COMPRESSIBLE = tuple(dict.fromkeys(f.media_type for f in ALL + FILE_FORMATS + ASSET_FORMATS + (PROBLEM_JSON, XML)
+                                   if f is not GZIP))
 
 
 def of_file(name: str) -> Format:

@@ -220,7 +220,8 @@ def create_app(config: ServerConfig | None = None, curate: Corpus | None = None)
     build_dir = Path(config.build_dir).resolve()
     # Flask cannot guess an instance folder for a package installed under a mapped directory; this
     # application keeps no instance files, so name one beside the build.
-    app = Flask(__name__, instance_path=str(build_dir.parent / "instance"))
+    # Static files are served by server/assets.py (content-hashed names, long caching), not by Flask.
+    app = Flask(__name__, instance_path=str(build_dir.parent / "instance"), static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     the_site = app.extensions["alliance_kg"] = Site(config, Snapshot.open(config, build_dir))
 

@@ -164,7 +164,11 @@ def claims(selector: str) -> list[ClaimView]:
 
 @dataclass
 class Inferred(Statement):
-    rule: str
+    rule: str                        # the OWL 2 RL rule names, comma-separated
+
+
+# Relations the ontology does not label (they are RDF's own), in the words the pages use.
+RELATION_WORDS = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "is a"}
 
 
 def inferred_about(iri: str) -> list[Inferred]:
@@ -174,9 +178,23 @@ def inferred_about(iri: str) -> list[Inferred]:
         FILTER(?s = <{iri}> || ?o = <{iri}>)
         OPTIONAL {{ ?s rdfs:label ?sLabel }} OPTIONAL {{ ?p rdfs:label ?pLabel }} OPTIONAL {{ ?o rdfs:label ?oLabel }}
       }} ORDER BY ?pLabel ?sLabel ?oLabel""", graphs="all")
-    return [Inferred(r["s"].value, value(r.get("sLabel")) or r["s"].value, r["p"].value,
-                     value(r.get("pLabel")) or r["p"].value, r["o"].value,
-                     value(r.get("oLabel")) or r["o"].value, r["rule"].value) for r in rows]
+    # One row per sentence a reader sees: a fact derived twice (two records or two rules), or through
+    # two properties of one meaning (ak:hasMember and org:hasMember), lists its rules together.
+    ours = str(site().iris.ONT)
+    facts: dict[tuple[str, str, str], Inferred] = {}
+    for r in rows:
+        s, p, o = r["s"].value, r["p"].value, r["o"].value
+        relation = RELATION_WORDS.get(p) or value(r.get("pLabel")) or p
+        fact = facts.get((s, relation, o))
+        if fact is None:
+            facts[(s, relation, o)] = Inferred(s, value(r.get("sLabel")) or s, p, relation, o,
+                                               value(r.get("oLabel")) or o, r["rule"].value)
+            continue
+        if p.startswith(ours) and not fact.relation.startswith(ours):
+            fact.relation = p       # link the ontology's own property
+        if r["rule"].value not in fact.rule.split(", "):
+            fact.rule = ", ".join(sorted(fact.rule.split(", ") + [r["rule"].value]))
+    return list(facts.values())
 
 
 @dataclass

@@ -1,7 +1,8 @@
-"""The alliance network as SVG pictures: all actors on the home page, one actor's neighbourhood.
+"""The alliance network as SVG pictures: all actors on the home page, one actor's neighbourhood,
+each for all time or for one year ("the network in year Y", from the claims' intervals).
 
-    query.py    which ties exist (read from the dataset; directions from the ontology)
-    layout.py   where the nodes go (deterministic)
+    query.py    which ties exist, and in which years (read from the dataset; directions from the ontology)
+    layout.py   where the nodes go (deterministic, and the same in every year, so a tie's change shows)
     svg.py      how it is drawn
 
 Pictures are cached per dataset version: the pages stay server-rendered and work without JavaScript.
@@ -13,32 +14,64 @@ from functools import lru_cache
 
 from alliance_kg.server.app import site
 from alliance_kg.server.network.layout import force_layout
-from alliance_kg.server.network.query import TIE_KINDS, Network, load_network
+from alliance_kg.server.network.query import TIE_KINDS, Network, in_year, load_network, load_ties, years
 from alliance_kg.server.network.svg import render
+
+OVERVIEW_SIZE = (1200, 820)
 
 
 @lru_cache(maxsize=4)
-def _overview(version: str) -> str:
-    network = load_network()
-    nodes = sorted(network.labels)
-    width, height = 1200, 820
-    positions = force_layout(nodes, network.edges, width, height - 90)
-    return render(network, positions, width, height, "The alliance network of all actors")
+def _network(version: str) -> Network:
+    return load_network()
 
 
-def overview_svg() -> str:
-    return _overview(site().dataset.version)
+@lru_cache(maxsize=4)
+def _ties(version: str):
+    return load_ties()
 
 
-def neighbourhood_svg(iri: str) -> str:
-    network = load_network()
+def time_span() -> tuple[int, int]:
+    """The years a time control offers: the earliest year a claim names, and the present (the
+    build's year, or a later year a claim names), of which claims that give no time speak."""
+    from alliance_kg.server.http import build_time
+
+    return years(_ties(site().dataset.version), build_time().year)
+
+
+def _in(network: Network, year: int | None) -> Network:
+    if year is None:
+        return network
+    return in_year(network, _ties(site().dataset.version), year, time_span()[1])
+
+
+@lru_cache(maxsize=4)
+def _overview_positions(version: str) -> dict:
+    network = _network(version)
+    width, height = OVERVIEW_SIZE
+    return force_layout(sorted(network.labels), network.edges, width, height - 90)
+
+
+@lru_cache(maxsize=128)
+def _overview(version: str, year: int | None) -> str:
+    width, height = OVERVIEW_SIZE
+    title = "The alliance network of all actors" + (f" in {year}" if year is not None else "")
+    return render(_in(_network(version), year), _overview_positions(version), width, height, title)
+
+
+def overview_svg(year: int | None = None) -> str:
+    return _overview(site().dataset.version, year)
+
+
+def neighbourhood_svg(iri: str, year: int | None = None) -> str:
+    network = _network(site().dataset.version)
     edges = [e for e in network.edges if iri in (e.source, e.target)]
     order = [key for key, *_ in TIE_KINDS]
     first_kind: dict[str, int] = {}
     for e in edges:
         other = e.target if e.source == iri else e.source
         first_kind[other] = min(first_kind.get(other, len(order)), order.index(e.kind))
-    # neighbours grouped by kind of tie, so each colour forms one sector of the circle
+    # neighbours grouped by kind of tie, so each colour forms one sector of the circle; the same
+    # places in every year
     neighbours = sorted(first_kind, key=lambda n: (first_kind[n], network.labels.get(n, n)))
     width, height = 900, 600
     cx, cy = width / 2, (height - 80) / 2 + 10
@@ -47,6 +80,30 @@ def neighbourhood_svg(iri: str) -> str:
     for i, n in enumerate(neighbours):
         angle = 2 * math.pi * i / max(1, len(neighbours)) - math.pi / 2
         positions[n] = (round(cx + rx * math.cos(angle), 1), round(cy + ry * math.sin(angle), 1))
-    local = Network(network.labels, network.kinds, edges)
+    local = _in(Network(network.labels, network.kinds, edges), year)
     label = network.labels.get(iri, iri)
-    return render(local, positions, width, height, f"Who {label} backs, who backs it, who it fights", highlight=iri)
+    title = f"Who {label} backs, who backs it, who it fights" + (f", in {year}" if year is not None else "")
+    return render(local, positions, width, height, title, highlight=iri)
+
+
+def parse_year(raw: str | None) -> int | None:
+    """The ?year= of a page with a network picture: None for all years; 400 when it is not a year
+    the claims can speak of."""
+    from alliance_kg.server.problems import Problem
+
+    if raw is None or raw.strip() == "":
+        return None
+    first, last = time_span()
+    try:
+        year = int(raw.strip())
+    except ValueError:
+        raise Problem(400, f"year={raw!r} is not a year; give one from {first} to {last}") from None
+    if not first <= year <= last:
+        raise Problem(400, f"year={year} is outside the span the claims cover ({first} to {last})")
+    return year
+
+
+def marked_years() -> list[int]:
+    """The years at which some claim begins or ends: the ticks of the time control."""
+    ties = _ties(site().dataset.version)
+    return sorted({y for t in ties for y in (t.begin, t.end) if y is not None} | {time_span()[1]})

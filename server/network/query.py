@@ -5,6 +5,7 @@ Kinds of tie group relations for the legend; whether a tie has a direction is th
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from alliance_kg.graph.vocabulary import is_symmetric
@@ -76,3 +77,61 @@ def load_network() -> Network:
         if local in order and (r["x"].value not in kinds or order.index(local) < order.index(kinds[r["x"].value])):
             kinds[r["x"].value] = local
     return Network(labels, kinds, edges)
+
+
+# --- the network in a given year -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Tie:
+    """One affirmed claim's tie and the years its claim gives (None: that end is open)."""
+
+    edge: Edge
+    dated: bool                      # does the claim say when at all?
+    begin: int | None
+    end: int | None
+
+    def holds_in(self, year: int, present: int) -> bool:
+        # A claim that gives no time speaks of its document's present; a dated one of its years,
+        # an open end running on to the present.
+        if not self.dated:
+            return year == present
+        return (self.begin is None or self.begin <= year) and (self.end is None or year <= self.end)
+
+
+def _year(term) -> int | None:
+    """The year of an xsd:gYear literal ("1980", "-0500", "2003Z")."""
+    match = re.match(r"-?\d{4,}", term.value) if term is not None else None
+    return int(match.group(0)) if match else None
+
+
+def load_ties() -> list[Tie]:
+    relations = _kind_of_relation()
+    ont = str(site().iris.ONT)
+    values = " ".join(f"<{r}>" for r in relations)
+    rows = site().engine.select(f"""
+      PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX time: <http://www.w3.org/2006/time#>
+      SELECT DISTINCT ?claim ?s ?p ?o ?t ?begin ?end WHERE {{ VALUES ?p {{ {values} }}
+        ?claim a <{ont}Claim> ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; <{ont}polarity> <{ont}Affirmed> .
+        OPTIONAL {{ ?claim <{ont}validDuring> ?t
+                    OPTIONAL {{ ?t time:hasBeginning/time:inXSDgYear ?begin }}
+                    OPTIONAL {{ ?t time:hasEnd/time:inXSDgYear ?end }} }} }}""")
+    ties = {Tie(Edge(r["s"].value, r["o"].value, *relations[r["p"].value]), "t" in r,
+                _year(r.get("begin")), _year(r.get("end"))) for r in rows if r["s"].value != r["o"].value}
+    return sorted(ties, key=lambda t: (t.edge.source, t.edge.target, t.edge.kind, t.begin or 0, t.end or 0))
+
+
+def years(ties: list[Tie], present: int) -> tuple[int, int]:
+    """The span a time control offers: from the earliest year a claim names to the present."""
+    named = [y for t in ties for y in (t.begin, t.end) if y is not None]
+    return (min(named + [present]), max(named + [present]))
+
+
+def in_year(network: Network, ties: list[Tie], year: int, present: int) -> Network:
+    """The network as the claims describe it in `year`. Ties that no claim states (the curated
+    structure, such as an organisation's parts) are taken as present-day facts."""
+    drawn = set(network.edges)
+    claimed = {t.edge for t in ties}
+    edges = {t.edge for t in ties if t.edge in drawn and t.holds_in(year, present)}
+    if year == present:
+        edges |= drawn - claimed
+    return Network(network.labels, network.kinds, sorted(edges, key=lambda e: (e.source, e.target, e.kind)))

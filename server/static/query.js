@@ -1,5 +1,32 @@
 // The query page: YASGUI (bundled, no CDN) on this server's own endpoint, one tab per example query.
+// YASGUI is a megabyte of script: a wide screen loads it at once; a phone keeps the plain form (which
+// works without any script) and loads YASGUI when asked. Should its files be missing (an install
+// without `make vendor`), the plain form stays: the page is never blank.
 (function () {
+  "use strict";
+  var host = document.getElementById("yasgui");
+  var started = false;
+
+  function load() {
+    if (started) { return; }
+    started = true;
+    var style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = host.getAttribute("data-style");
+    document.head.appendChild(style);
+    var script = document.createElement("script");
+    script.src = host.getAttribute("data-script");
+    script.onload = function () { if (typeof Yasgui !== "undefined") { start(); } };
+    document.body.appendChild(script);
+  }
+
+  var opener = document.getElementById("open-yasgui");
+  opener.hidden = false;
+  opener.addEventListener("click", function () { opener.hidden = true; load(); });
+  if (window.matchMedia("(min-width: 900px)").matches) { opener.hidden = true; load(); }
+})();
+
+function start() {
   "use strict";
   var examples = JSON.parse(document.getElementById("examples").textContent);
   var prefixes = JSON.parse(document.getElementById("prefixes").textContent);
@@ -41,4 +68,39 @@
                              requestConfig: { endpoint: endpoint, method: "POST" } });
     }
   });
-})();
+  document.body.classList.add("yasgui-ready");
+  labelWidgets(document.getElementById("yasgui"));
+  // YASGUI redraws its widgets (tabs, result views) as it is used: label what appears.
+  new MutationObserver(function () { labelWidgets(document.getElementById("yasgui")); })
+    .observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+}
+
+// YASGUI's widgets, made valid for assistive technology (WCAG 4.1.2): form controls get names from
+// their placeholder or title, a tab points (aria-controls) only at a panel that exists, the tab list
+// holds only tabs (its "add tab" button moves just after it), and a scrolling editor can take focus.
+function labelWidgets(root) {
+  root.querySelectorAll(".tabsList").forEach(function (list) {
+    list.querySelectorAll("button.addTab").forEach(function (button) {
+      list.parentNode.insertBefore(button, list.nextSibling);
+    });
+  });
+  root.querySelectorAll("[role=tab]").forEach(function (tab) {
+    var controls = tab.getAttribute("data-controls") || tab.getAttribute("aria-controls");
+    if (!controls) { return; }
+    tab.setAttribute("data-controls", controls);
+    if (document.getElementById(controls)) { tab.setAttribute("aria-controls", controls); }
+    else { tab.removeAttribute("aria-controls"); }
+  });
+  // CodeMirror makes its scroller focusable by script only (tabindex -1); a keyboard must reach it too
+  root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])").forEach(function (el) {
+    el.setAttribute("tabindex", "0");
+    el.setAttribute("aria-label", "SPARQL query editor");
+  });
+  root.querySelectorAll("input, select, textarea, button").forEach(function (el) {
+    if (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby") || (el.labels && el.labels.length)) { return; }
+    if (el.tagName === "BUTTON" && el.textContent.trim()) { return; }
+    var name = el.getAttribute("placeholder") || el.getAttribute("title") || el.getAttribute("name")
+      || (el.tagName === "SELECT" ? "Choose an option" : el.tagName === "TEXTAREA" ? "SPARQL query" : "Query option");
+    el.setAttribute("aria-label", name);
+  });
+}

@@ -2,21 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask
-from werkzeug.exceptions import HTTPException
-
-from alliance_kg.server.problems import problem
 
 
 def register_views(app: Flask) -> None:
-    from alliance_kg.server.views import downloads, home, ontology, resources, sparql, void
+    from alliance_kg.server.views import crawlers, downloads, home, ontology, resources, sparql, void
 
-    for module in (home, sparql, resources, ontology, downloads, void):
+    for module in (home, sparql, resources, ontology, downloads, void, crawlers):
         app.register_blueprint(module.bp)
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        # Werkzeug's own errors (413 over the body limit, 404, 405…) as problem details too.
-        response = problem(error.code or 500, error.description or error.name, title=error.name)
-        if error.code == 405 and error.valid_methods:
-            response.headers["Allow"] = ", ".join(error.valid_methods)
-        return response
+    # Errors, caching and compression: server/http.py (the one response policy).

@@ -11,6 +11,7 @@ from alliance_kg.server import render_helpers
 from alliance_kg.server.app import site
 from alliance_kg.server.http import repr_digest
 from alliance_kg.server.problems import problem
+from alliance_kg.server.problems import Problem
 from alliance_kg.server.url_builder import download_url
 from alliance_kg.server.views.resources import finish
 
@@ -50,7 +51,7 @@ def _gzipped(name: str) -> _Zipped:
 def download(name: str):
     published = {f.name: f for f in site().dataset.files}
     if name not in published:
-        return problem(404, f"no file {name!r} in this build; see /downloads")
+        raise Problem(404, f"no file {name!r} in this build; see /downloads")
     f = published[name]
     if "gzip" in request.accept_encodings and request.accept_encodings["gzip"] > 0:
         zipped = _gzipped(name)

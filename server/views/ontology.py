@@ -6,7 +6,7 @@ from flask import Blueprint, Response, render_template
 from alliance_kg.graph.formats import HTML, JSONLD, RDFXML, TURTLE, by_extension
 from alliance_kg.server import render_helpers
 from alliance_kg.server.app import site
-from alliance_kg.server.problems import problem
+from alliance_kg.server.problems import Problem
 from alliance_kg.server.views.resources import finish, see_other
 
 bp = Blueprint("ontology", __name__)
@@ -30,7 +30,7 @@ def ontology():
 def ontology_document(ext: str):
     fmt = by_extension("." + ext, tuple(ONTOLOGY_FILES))
     if fmt is None:
-        return problem(406, f"the ontology is not published as .{ext}",
+        raise Problem(406, f"the ontology is not published as .{ext}",
                        documents=[f"/ontology{f.extension}" for f in ONTOLOGY_FILES])
     return _document(ONTOLOGY_FILES[fmt], fmt, "ontology")
 
@@ -44,7 +44,7 @@ def shapes():
 def shapes_document(ext: str):
     fmt = by_extension("." + ext, tuple(SHAPES_FILES))
     if fmt is None:
-        return problem(406, f"the shapes are not published as .{ext}", documents=["/shapes.html", "/shapes.ttl"])
+        raise Problem(406, f"the shapes are not published as .{ext}", documents=["/shapes.html", "/shapes.ttl"])
     if fmt is HTML:
         directory = site().dataset.directory
         body = render_template("shapes.html", shapes=(directory / "shapes.ttl").read_text(encoding="utf-8"),

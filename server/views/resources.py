@@ -6,25 +6,28 @@ and Last-Modified so that clients revalidate instead of downloading again.
 """
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from functools import lru_cache
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from alliance_kg.graph.formats import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, by_extension
 from alliance_kg.graph.iris import NAME_PATTERN
 from alliance_kg.server import describe, render_helpers
 from alliance_kg.server.app import site
-from alliance_kg.server.http import strong_etag
-from alliance_kg.server.negotiation import NotAcceptable, choose
-from alliance_kg.server.network import neighbourhood_svg
-from alliance_kg.server.problems import problem
+from alliance_kg.server.http import build_time, finish
+from alliance_kg.server.http import see_other as _see_other
+from alliance_kg.server.network import marked_years, neighbourhood_svg, parse_year, time_span
+from alliance_kg.server.problems import Problem
 from alliance_kg.server.url_builder import iri_of, page_of, path_of
 
 bp = Blueprint("resources", __name__)
 
 DOCUMENT_FORMATS = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML, TRIG, NQUADS)
 QUAD_FORMATS = (TRIG, NQUADS)
+# An entity page with more claims than this shows its groups of claims folded (a contents list leads in).
+FOLD_ABOVE = 30
 
 
 def _prefixes() -> dict[str, str]:
@@ -41,34 +44,31 @@ def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
     return ox.serialize(triples, format=fmt.oxigraph, prefixes=_prefixes())
 
 
-def build_time() -> datetime:
-    return site().snapshot().modified
-
-
-def finish(response: Response, *etag_parts: str, vary_accept: bool = False) -> Response:
-    """ETag, Last-Modified, caching; turns the response into a 304 when the client is up to date."""
-    response.set_etag(strong_etag(site().dataset.version, *etag_parts))
-    response.last_modified = build_time()
-    response.headers["Cache-Control"] = "public, max-age=300"
-    if vary_accept:
-        response.vary.add("Accept")
-    return response.make_conditional(request)
+__all__ = ["bp", "build_time", "finish", "see_other", "serialize", "render_page"]
 
 
 def see_other(path: str, offered=DOCUMENT_FORMATS) -> Response:
-    """303 to the document in the format the client prefers (or 406 listing them)."""
-    try:
-        fmt = choose(request.headers.get("Accept"), offered)
-    except NotAcceptable as e:
-        response = problem(406, "no document about this resource is in an acceptable format",
-                           acceptable=[f.media_type for f in e.offered],
-                           documents=[path + f.extension for f in e.offered])
-        response.vary.add("Accept")
-        return response
-    response = redirect(path + fmt.extension, code=303)
-    response.vary.add("Accept")
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    """303 to a document about the resource at `path`, by Accept (the policy is server/http.py's)."""
+    return _see_other(path, offered)
+
+
+@lru_cache(maxsize=4)
+def _context(directory) -> dict:
+    return json.loads((directory / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+
+
+def embedded_jsonld(iri: str) -> str:
+    """What an entity page embeds: the entity's own asserted statements, compacted with the dataset's
+    JSON-LD context (a few KB); the whole description with claims and evidence is linked, not embedded."""
+    import rdflib
+
+    rows = site().engine.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
+    subject = ox.NamedNode(iri)
+    triples = sorted({ox.Triple(subject, r["p"], r["o"]) for r in rows}, key=str)
+    graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    text = graph.serialize(format="json-ld", context=_context(site().dataset.directory), auto_compact=True,
+                           indent=1)
+    return text.replace("</", "<\\/")
 
 
 def split_extension(key: str) -> tuple[str, str | None]:
@@ -101,37 +101,42 @@ def actor_index():
 def resource(kind: str, key: str):
     stem, extension = split_extension(key)
     if not valid_key(kind, stem):
-        return problem(400, f"/{kind}/{key} is not a well-formed alliance-kg IRI")
+        raise Problem(400, f"/{kind}/{key} is not a well-formed alliance-kg IRI")
     iri = iri_of(f"/{kind}/{stem}")
     if not describe.exists(iri):
-        return problem(404, f"{iri} is not in the dataset")
+        raise Problem(404, f"{iri} is not in the dataset")
     if extension is None:
         return see_other(path_of(iri))
     fmt = by_extension(extension, DOCUMENT_FORMATS)
     if fmt is None:
-        return problem(406, f"there is no {extension} document about this resource",
+        raise Problem(406, f"there is no {extension} document about this resource",
                        documents=[path_of(iri) + f.extension for f in DOCUMENT_FORMATS])
     if fmt is HTML:
-        body = render_page(kind, iri)
+        year = parse_year(request.args.get("year")) if kind == "id" else None
+        body = render_page(kind, iri, year)
         if body is None:
-            return problem(404, f"{iri} has no page")
+            raise Problem(404, f"{iri} has no page")
         response = Response(body, content_type=HTML.content_type)
     else:
         response = Response(serialize(describe.quads_about(iri, kind), fmt), content_type=fmt.content_type)
         response.headers["Link"] = f'<{iri}>; rel="describes"'
-    return finish(response, kind, stem, fmt.name)
+    return finish(response, kind, stem, fmt.name, str(year) if fmt is HTML else "")
 
 
-def render_page(kind: str, iri: str) -> str | None:
+def render_page(kind: str, iri: str, year: int | None = None) -> str | None:
     alternates = [(f.media_type, page_of(iri, f.extension)) for f in DOCUMENT_FORMATS if f is not HTML]
     common = dict(iri=iri, alternates=alternates, h=render_helpers)
     if kind == "id":
         view = describe.entity(iri)
         if view is None:
             return None
-        jsonld = serialize(describe.quads_about(iri, "id"), JSONLD).decode("utf-8")
-        return render_template("entity.html", e=view, picture=neighbourhood_svg(iri),
-                               jsonld=jsonld.replace("</", "<\\/"), **common)
+        claims = [c for group in (view.outgoing, view.incoming) for cs in group.values() for c in cs]
+        titles = {e.document: e.document_title for c in claims for e in c.evidence}
+        sources = {doc: n for n, doc in enumerate(sorted(titles, key=titles.get), start=1)}
+        return render_template("entity.html", e=view, picture=neighbourhood_svg(iri, year), jsonld=embedded_jsonld(iri),
+                               year=year, span=time_span(), marks=marked_years(),
+                               sources=sources, titles=titles, claim_count=len(claims),
+                               fold=len(claims) > FOLD_ABOVE, **common)
     if kind == "claim":
         found = describe.claims(f"VALUES ?claim {{ <{iri}> }}")
         return render_template("claim.html", c=found[0], **common) if found else None

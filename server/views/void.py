@@ -6,8 +6,7 @@ from flask import Blueprint, Response, request
 
 from alliance_kg.graph.formats import JSONLD, NTRIPLES, RDFXML, TURTLE
 from alliance_kg.server.app import site
-from alliance_kg.server.negotiation import NotAcceptable, choose
-from alliance_kg.server.problems import problem
+from alliance_kg.server.negotiation import choose
 from alliance_kg.server.views.resources import finish
 
 bp = Blueprint("void", __name__)
@@ -16,11 +15,7 @@ OFFERED = (TURTLE, JSONLD, RDFXML, NTRIPLES)
 
 @bp.route("/.well-known/void", methods=["GET", "HEAD"])
 def void():
-    try:
-        fmt = choose(request.headers.get("Accept"), OFFERED)
-    except NotAcceptable as e:
-        return problem(406, "the VoID description is not available in an acceptable format",
-                       acceptable=[f.media_type for f in e.offered])
+    fmt = choose(request.headers.get("Accept"), OFFERED)   # NotAcceptable: 406 by the error handler
     path = site().dataset.directory / "void.ttl"
     if fmt is TURTLE:
         body = path.read_bytes()

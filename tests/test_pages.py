@@ -1,0 +1,314 @@
+"""Pages for every screen and every crawler: the one response policy (errors by negotiation,
+compression, caching), assets under content-hashed names, what crawlers read (meta, robots.txt,
+sitemap.xml, the schema.org Dataset), the entity page's size and facts, the ontology page, the plain
+query form, and the network picture (parallel ties apart, labels apart, the year control)."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import itertools
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import brotli
+import pyoxigraph
+import pytest
+import rdflib
+
+from tests.helpers import BASE, ID
+
+ENTITY, CLAIM = "/id/Iran.html", "/claim/000_233c5097a7797f3f/iran-allied-iraq.html"
+DOCUMENT = "/document/000_233c5097a7797f3f.html"
+PAGES = ["/", ENTITY, CLAIM, DOCUMENT, "/sparql", "/downloads", "/shapes.html"]
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def _select(build_dir, query: str) -> set[str]:
+    """One-column answers of a query over the published dump (pyoxigraph: the expectation computed
+    from the data itself, not from the server's own queries)."""
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(build_dir / "dataset.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    return {row[0].value for row in store.query(query, use_default_graph_as_union=True)}
+
+
+# --- errors: one policy, by negotiation --------------------------------------------------------
+
+@pytest.mark.parametrize("path, status", [("/id/Nobody", 404), ("/id/Not%20an%20IRI", 400), ("/id/Iran.xyz", 406),
+                                          ("/no/such/page", 404), ("/?year=not-a-year", 400)])
+def test_errors_are_pages_for_browsers_and_problems_for_programs(client, path, status):
+    page = client.get(path, headers={"Accept": BROWSER})
+    assert page.status_code == status and page.mimetype == "text/html"
+    text = page.data.decode()
+    assert f"<h1>{status} ·" in text and 'href="/"' in text and 'name="robots" content="noindex"' in text
+    problem = client.get(path, headers={"Accept": "application/json"})
+    assert problem.status_code == status and problem.mimetype == "application/problem+json"
+    body = json.loads(problem.data)
+    assert body["status"] == status and body["detail"] in text.replace("&#39;", "'").replace("&#34;", '"')
+    assert "Accept" in page.headers["Vary"] and "Accept" in problem.headers["Vary"]
+
+
+def test_a_406_page_lists_the_documents_there_are(client):
+    text = client.get("/id/Iran.xyz", headers={"Accept": BROWSER}).data.decode()
+    for extension in (".ttl", ".jsonld", ".nt"):
+        assert f'href="/id/Iran{extension}"' in text
+
+
+def test_method_not_allowed_still_says_what_is_allowed(client):
+    r = client.delete("/id/Iran.ttl")
+    assert r.status_code == 405 and "GET" in r.headers["Allow"]
+
+
+# --- compression and caching ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, headers", [("/", {}), (ENTITY, {}), ("/id/Iran.ttl", {}), ("/sitemap.xml", {}),
+                                           ("/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%2050",
+                                            {"Accept": "application/sparql-results+json"})])
+@pytest.mark.parametrize("coding, decompress", [("gzip", gzip.decompress), ("br", brotli.decompress)])
+def test_text_responses_are_compressed_by_accept_encoding(client, path, headers, coding, decompress):
+    plain = client.get(path, headers=headers)
+    packed = client.get(path, headers={**headers, "Accept-Encoding": coding})
+    assert plain.status_code == packed.status_code == 200
+    assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == coding
+    assert decompress(packed.data) == plain.data and len(packed.data) < len(plain.data)
+    for r in (plain, packed):
+        assert "Accept-Encoding" in r.headers["Vary"]
+    # a compressed representation has its own strong validator, and revalidates to 304
+    assert plain.headers["ETag"] != packed.headers["ETag"] and not packed.headers["ETag"].startswith("W/")
+    again = client.get(path, headers={**headers, "Accept-Encoding": coding, "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == packed.headers["ETag"]
+
+
+def test_brotli_is_preferred_and_identity_is_honoured(client):
+    assert client.get("/", headers={"Accept-Encoding": "gzip, br"}).headers["Content-Encoding"] == "br"
+    assert client.get("/", headers={"Accept-Encoding": "br;q=0, gzip"}).headers["Content-Encoding"] == "gzip"
+    assert "Content-Encoding" not in client.get("/", headers={"Accept-Encoding": "identity"}).headers
+
+
+def test_downloads_keep_their_own_gzip(client, build_dir):
+    r = client.get("/download/dataset.ttl", headers={"Accept-Encoding": "gzip, br"})
+    assert r.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(r.data) == (build_dir / "dataset.ttl").read_bytes()
+
+
+def _asset_urls(client) -> set[str]:
+    found = set()
+    for path in PAGES:
+        text = client.get(path, headers={"Accept": BROWSER}).data.decode()
+        found |= set(re.findall(r'(?:href|src|data-script|data-style)="(/static/[^"]+)"', text))
+    return found
+
+
+def test_assets_have_content_hashed_names_and_are_immutable(client):
+    from alliance_kg.server.assets import STATIC
+
+    urls = _asset_urls(client)
+    names = {re.sub(r"\.[0-9a-f]{12}(\.[a-z]+)$", r"\1", u[len("/static/"):]) for u in urls}
+    assert {"style.css", "favicon.svg", "query.js", "network.js"} <= names
+    for url in urls:
+        match = re.fullmatch(r"/static/(.+)\.([0-9a-f]{12})(\.[a-z]+)", url)
+        assert match, f"{url} has no content hash in its name"
+        data = (STATIC / (match.group(1) + match.group(3))).read_bytes()
+        assert hashlib.sha256(data).hexdigest()[:12] == match.group(2)
+        r = client.get(url)
+        assert r.status_code == 200 and r.data == data
+        assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    plain = client.get("/static/style.css")
+    assert plain.status_code == 200 and "immutable" not in plain.headers["Cache-Control"]
+    stale = client.get("/static/style.000000000000.css")
+    assert stale.status_code == 302 and re.fullmatch(r"/static/style\.[0-9a-f]{12}\.css", stale.headers["Location"])
+    assert client.get("/static/nothing.css").status_code == 404
+    assert client.get("/static/../app.py").status_code == 404
+
+
+def test_a_large_asset_is_compressed_once(client, app):
+    url = next(u for u in _asset_urls(client) if "yasgui.min" in u and u.endswith(".js"))
+    first = client.get(url, headers={"Accept-Encoding": "br"})
+    second = client.get(url, headers={"Accept-Encoding": "br"})
+    assert first.headers["Content-Encoding"] == "br" and first.data == second.data
+    assert any(key.endswith(url) for key in app.extensions["compress"].cache._store)
+
+
+# --- what crawlers read ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", PAGES + ["/ontology.html"])
+def test_every_page_has_a_description_a_canonical_link_an_icon_and_a_language(client, path):
+    text = client.get(path, headers={"Accept": BROWSER}).data.decode()
+    assert '<html lang="en">' in text and 'name="viewport"' in text
+    description = re.search(r'<meta name="description" content="([^"]+)">', text)
+    assert description and 50 <= len(description.group(1)) <= 300
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', text).group(1)
+    svg = client.get(icon)
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    ET.fromstring(svg.data)   # well-formed
+    if path != "/ontology.html":
+        assert f'<link rel="canonical" href="http://localhost{path}">' in text
+
+
+def test_favicon_ico_leads_to_the_svg(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 301 and r.headers["Location"].endswith(".svg")
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    r = client.get("/robots.txt")
+    assert r.status_code == 200 and r.mimetype == "text/plain"
+    lines = r.data.decode().splitlines()
+    assert "User-agent: *" in lines and "Sitemap: http://localhost/sitemap.xml" in lines
+    assert "Disallow: /sparql?" in lines
+
+
+def test_sitemap_lists_every_entity_claim_and_document_page(client, build_dir):
+    r = client.get("/sitemap.xml")
+    assert r.status_code == 200 and r.mimetype == "application/xml"
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring(r.data)
+    locs = [u.find("s:loc", ns).text for u in root.findall("s:url", ns)]
+    assert all(u.find("s:lastmod", ns).text for u in root.findall("s:url", ns)) and len(locs) == len(set(locs))
+    # the expectation, from the published data itself
+    ak = BASE + "ontology#"
+    claims = _select(build_dir, f"SELECT ?x WHERE {{ ?x a <{ak}Claim> }}")
+    documents = _select(build_dir, f"SELECT ?x WHERE {{ ?x a <{ak}SourceDocument> }}")
+    entities = _select(build_dir, "SELECT ?x WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+                                  f'FILTER(STRSTARTS(STR(?x), "{ID}")) }}')
+    expected = {"http://localhost/" + iri[len(BASE):] + ".html" for iri in claims | documents | entities}
+    assert expected <= set(locs) and "http://localhost/" in locs
+    for loc in sorted(expected)[::15] + ["http://localhost/"]:
+        assert client.get(loc[len("http://localhost"):], headers={"Accept": BROWSER}).status_code == 200, loc
+
+
+def test_home_page_describes_the_dataset_for_dataset_search(client, build_dir):
+    text = client.get("/").data.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.DOTALL).group(1)
+    data = json.loads(block)
+    assert data["@context"] == "https://schema.org/" and data["@type"] == "Dataset"
+    assert data["name"] and len(data["description"]) >= 50
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert data["creator"]["@type"] == "Organization" and data["creator"]["name"]
+    assert re.match(r"\d{4}-\d\d-\d\dT", data["dateModified"])
+    manifest = json.loads((build_dir / "manifest.json").read_text())
+    dumps = {f["name"]: f for f in manifest["files"] if f["name"].startswith("dataset.")}
+    got = {d["name"]: d for d in data["distribution"]}
+    assert set(got) == set(dumps)
+    for name, d in got.items():
+        assert d["@type"] == "DataDownload" and d["encodingFormat"] == dumps[name]["media_type"]
+        assert d["sha256"] == dumps[name]["sha256"] and d["contentUrl"] == f"http://localhost/download/{name}"
+        assert client.get(d["contentUrl"][len("http://localhost"):]).status_code == 200
+
+
+# --- the entity page ------------------------------------------------------------------------------
+
+def test_entity_page_is_small_and_embeds_compact_jsonld(client):
+    r = client.get(ENTITY)
+    assert len(r.data) < 100_000
+    text = r.data.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.DOTALL).group(1)
+    data = json.loads(block)
+    assert isinstance(data["@context"], dict) and data["@id"] in ("id:Iran", ID + "Iran")
+    g = rdflib.Graph().parse(data=block, format="json-ld")
+    assert (rdflib.URIRef(ID + "Iran"), rdflib.RDFS.label, rdflib.Literal("Iran", lang="en")) in g
+    assert '<link rel="alternate" type="application/ld+json" href="/id/Iran.jsonld">' in text
+
+
+def test_entity_page_inferred_facts_have_words_and_no_duplicates(client):
+    text = client.get(ENTITY).data.decode()
+    facts = re.findall(r'<li class="inferred-fact">(.*?)</li>', text, re.DOTALL)
+    assert facts
+    sentences = [re.sub(r"<[^>]+>", "", f).rsplit(" ", 1)[0].strip() for f in facts]
+    assert len(sentences) == len(set(sentences)), "an inferred fact is listed twice"
+    assert not any("http://" in s or "https://" in s for s in sentences), "a raw IRI among inferred facts"
+    assert "Iran is a actor" in sentences or "Iran is a state" in sentences or any(s.startswith("Iran is a ") for s in sentences)
+    assert "CRINK has member Iran" in sentences
+
+
+def test_document_page_hash_can_wrap(client):
+    text = client.get(DOCUMENT).data.decode()
+    assert re.search(r"<dd><code>[0-9a-f]{64}</code></dd>", text)
+    css = client.get("/static/style.css").data.decode()
+    assert "dl.facts dd code" in css and "break-all" in css
+
+
+# --- the ontology page and the query page ---------------------------------------------------------
+
+def test_ontology_page_is_one_of_the_site(client):
+    text = client.get("/ontology.html").data.decode()
+    assert re.search(r"<title>alliance-kg ontology · alliance-kg</title>", text)
+    assert re.findall(r"<h1>(.*?)</h1>", text) == ["alliance-kg ontology"]
+    assert '<html lang="en">' in text and 'name="viewport"' in text
+    assert '<a class="brand" href="/">' in text and 'href="/static/style.css"' in text
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_query_page_has_a_labelled_form_without_script(client):
+    text = client.get("/sparql", headers={"Accept": BROWSER}).data.decode()
+    assert "<noscript>" not in text
+    form = re.search(r'<form method="post" action="/sparql" class="plain-query".*?</form>', text, re.DOTALL).group(0)
+    for control in re.findall(r"<(?:textarea|select)[^>]*\bid=\"([^\"]+)\"", form):
+        assert f'<label for="{control}">' in form
+    assert 'name="query"' in form and 'type="submit"' in form or "<button" in form
+
+
+def test_the_plain_form_runs_a_query(client):
+    r = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }", "format": "json"})
+    assert r.status_code == 200 and json.loads(r.data)["boolean"] is True
+
+
+# --- the network picture --------------------------------------------------------------------------
+
+def _edges(svg: str) -> list[tuple[str, str]]:
+    """(path data, tooltip) of every tie drawn."""
+    return re.findall(r'<path class="edge [a-z]+" d="([^"]+)"[^>]*><title>([^<]*)</title>', svg)
+
+
+def _svg(text: str) -> str:
+    return re.search(r"<svg.*?</svg>", text, re.DOTALL).group(0)
+
+
+@pytest.mark.parametrize("path", ["/", ENTITY])
+def test_parallel_ties_are_drawn_apart(client, path):
+    edges = _edges(_svg(client.get(path).data.decode()))
+    assert edges
+    paths = [d for d, _ in edges]
+    assert len(paths) == len(set(paths)), "two ties drawn on the same line"
+    between = [d for d, title in edges if re.match(r"(Iran → Iraq|Iraq → Iran) ", title)]
+    # several ties between Iran and Iraq: at most the middle one straight, the others bowed apart
+    assert len(between) >= 3 and sum("Q" not in d for d in between) <= 1
+
+
+@pytest.mark.parametrize("path", ["/", ENTITY])
+def test_labels_do_not_collide(client, path):
+    from alliance_kg.server.network.svg import CHAR_WIDTH, LABEL_SIZE
+
+    svg = _svg(client.get(path).data.decode())
+    boxes = []
+    for x, y, cls, label in re.findall(r'<text x="([\d.]+)" y="([\d.]+)" class="label([a-z ]*)">([^<]*)</text>', svg):
+        w = len(label.replace("&#39;", "'").replace("&amp;", "&")) * CHAR_WIDTH
+        x, y = float(x), float(y)
+        left = x - w / 2 if not cls.strip() else (x if cls.strip() == "start" else x - w)
+        boxes.append((label, left, y - LABEL_SIZE + 2, left + w, y + 2))
+    assert len(boxes) > 10
+    for a, b in itertools.combinations(boxes, 2):
+        overlap = min(a[3], b[3]) - max(a[1], b[1]) > 0.5 and min(a[4], b[4]) - max(a[2], b[2]) > 0.5
+        assert not overlap, f"labels {a[0]!r} and {b[0]!r} overlap"
+
+
+def test_network_is_a_group_of_links_not_an_image(client):
+    for path in ("/", ENTITY):
+        svg = _svg(client.get(path).data.decode())
+        assert 'role="img"' not in svg and 'role="group"' in svg and "aria-labelledby" in svg
+        assert '<a href="/id/' in svg
+
+
+def test_the_network_in_a_year_follows_the_claims_intervals(client):
+    def ties(year: int) -> set[str]:
+        return {title for _, title in _edges(_svg(client.get(f"/?year={year}").data.decode()))}
+
+    in_1985, in_2010 = ties(1985), ties(2010)
+    assert "Iran → Iraq (hostility)" in in_1985 and "Iran → Iraq (alliance)" not in in_1985
+    assert "Iran → Government of Iraq (alliance)" in in_2010 and "Iran → Iraq (hostility)" not in in_2010
+    every = {title for _, title in _edges(_svg(client.get("/").data.decode()))}
+    assert in_1985 < every and in_2010 < every
+    page = client.get("/id/Iran.html?year=1985").data.decode()
+    assert 'name="year"' in page and 'value="1985"' in page
+    assert "Iran → Iraq (hostility)" in page and "Iran → Iraq (alliance)" not in _svg(page)
+    assert client.get("/?year=1200").status_code == 400
