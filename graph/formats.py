@@ -59,11 +59,12 @@ JSON = Format("plainjson", "application/json", ".json")
 PROBLEM_JSON = Format("problem", "application/problem+json", None)
 TEXT = Format("text", "text/plain", ".txt")
 GZIP = Format("gzip", "application/gzip", ".gz", charset=False)
+SQLITE = Format("sqlite", "application/vnd.sqlite3", ".sqlite", charset=False)   # the search index
 OCTETS = Format("octets", "application/octet-stream", None, charset=False)
 
 ALL = RESULT_FORMATS + GRAPH_FORMATS + (HTML,)
 # What a published file can be: the graph formats plus the build's reports and manifest.
-FILE_FORMATS = GRAPH_FORMATS + (HTML, JSON, TEXT, GZIP)
+FILE_FORMATS = GRAPH_FORMATS + (HTML, JSON, TEXT, GZIP, SQLITE)
 
 
 def of_file(name: str) -> Format:

@@ -1,0 +1,363 @@
+"""The claims as rows to filter, count and compare: what the pair page and the claims browser read.
+
+One SPARQL query per dataset version fetches every claim's subject, relation, object, modality,
+polarity, document and OWL-Time interval (years); facets are then counted in memory, which keeps a
+facet page to milliseconds however the user combines them. The SPARQL that selects the same claims
+is written out too (`sparql_for`), so that what a user downloads names the query that chose it.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from alliance_kg.graph.vocabulary import PREFIXES, relations
+from alliance_kg.server.app import site
+from alliance_kg.server.describe import SPARQL_PREFIXES
+
+TIES = ("cooperative", "hostile", "other")
+
+ROWS_QUERY = """
+SELECT ?claim ?label ?s ?sLabel ?p ?pLabel ?o ?oLabel ?modality ?polarity ?doc ?docId ?docTitle ?begin ?end ?time WHERE {
+  ?claim a ak:Claim ; rdfs:label ?label ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+         ak:modality ?modality ; ak:polarity ?polarity ; prov:wasDerivedFrom ?doc .
+  ?doc dcterms:title ?docTitle ; dcterms:identifier ?docId .
+  OPTIONAL { ?s rdfs:label ?sLabel }
+  OPTIONAL { ?p rdfs:label ?pLabel }
+  OPTIONAL { ?o rdfs:label ?oLabel }
+  OPTIONAL { ?claim ak:validDuring ?t . ?t rdfs:label ?time .
+             OPTIONAL { ?t time:hasBeginning/time:inXSDgYear ?begin }
+             OPTIONAL { ?t time:hasEnd/time:inXSDgYear ?end } }
+}"""
+
+
+@dataclass
+class Row:
+    """One claim, flat: every field a facet or the time axis needs."""
+
+    iri: str
+    label: str
+    subject: str
+    subject_key: str
+    subject_label: str
+    relation: str
+    relation_key: str      # local name for ak: relations, a CURIE (org:headOf) for the others
+    relation_label: str
+    tie: str               # cooperative | hostile | other (from the ontology)
+    symmetric: bool
+    object: str
+    object_key: str
+    object_label: str
+    object_is_iri: bool
+    modality: str          # asserted | hedged
+    polarity: str          # affirmed | negated
+    document: str
+    document_key: str
+    document_title: str
+    begin: int | None
+    end: int | None
+    time: str | None
+
+    @property
+    def dated(self) -> bool:
+        return self.time is not None
+
+    def overlaps(self, start: int | None, stop: int | None) -> bool:
+        """Does the claim's interval meet [start, stop] (open bounds are open)? Undated claims never do."""
+        if not self.dated:
+            return False
+        return (start is None or self.end is None or self.end >= start) and \
+               (stop is None or self.begin is None or self.begin <= stop)
+
+
+def _year(term) -> int | None:
+    return int(term.value[:4].lstrip("0") or 0) if term is not None else None
+
+
+def _local(iri: str, base: str) -> str:
+    return iri[len(base):] if iri.startswith(base) else iri
+
+
+def relation_key(iri: str) -> str:
+    ont = str(site().iris.ONT)
+    if iri.startswith(ont):
+        return iri[len(ont):]
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def relation_iri(key: str) -> str:
+    prefix, colon, local = key.partition(":")
+    if colon and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return str(site().iris.ONT) + key
+
+
+def _load() -> list[Row]:
+    iris = site().iris
+    idspace, docspace = iris.base + "id/", iris.base + "document/"
+    ties = relations()
+    rows = site().engine.select(f"{SPARQL_PREFIXES}\nPREFIX ak: <{iris.ONT}>\n{ROWS_QUERY}")
+    out: dict[str, Row] = {}
+    for r in rows:
+        iri = r["claim"].value
+        if iri in out:
+            continue
+        p, o = r["p"].value, r["o"]
+        key = relation_key(p)
+        relation = ties.get(key)
+        label = lambda name, term: r[name].value if r.get(name) is not None else term.value
+        out[iri] = Row(
+            iri=iri, label=r["label"].value, subject=r["s"].value, subject_key=_local(r["s"].value, idspace),
+            subject_label=label("sLabel", r["s"]), relation=p, relation_key=key, relation_label=label("pLabel", r["p"]),
+            tie=relation.tie if relation else "other", symmetric=bool(relation and relation.symmetric),
+            object=o.value, object_key=_local(o.value, idspace), object_label=label("oLabel", o),
+            object_is_iri=isinstance(o, ox.NamedNode),
+            modality="hedged" if r["modality"].value.endswith("Hedged") else "asserted",
+            polarity="negated" if r["polarity"].value.endswith("Negated") else "affirmed",
+            document=r["doc"].value, document_key=_local(r["doc"].value, docspace), document_title=r["docTitle"].value,
+            begin=_year(r.get("begin")), end=_year(r.get("end")),
+            time=r["time"].value if r.get("time") is not None else None)
+    return sorted(out.values(), key=lambda c: (c.subject_label, c.relation_label, c.object_label, c.begin or 0, c.iri))
+
+
+_cache: OrderedDict[str, list[Row]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def all_rows() -> list[Row]:
+    """Every claim of the request's dataset version (read once per version)."""
+    version = site().dataset.version
+    with _lock:
+        rows = _cache.get(version)
+    if rows is None:
+        rows = _load()
+        with _lock:
+            _cache[version] = rows
+            while len(_cache) > 3:
+                _cache.popitem(last=False)
+    return rows
+
+
+# --- the claims browser: facets ----------------------------------------------------------------
+
+# facet name -> (query parameter, the row's value for it)
+FACETS = {
+    "tie": lambda r: r.tie,
+    "relation": lambda r: r.relation_key,
+    "subject": lambda r: r.subject_key,
+    "object": lambda r: r.object_key,
+    "modality": lambda r: r.modality,
+    "polarity": lambda r: r.polarity,
+    "document": lambda r: r.document_key,
+}
+PERIOD = ("from", "to", "undated")
+
+
+@dataclass
+class Selection:
+    """A facet state, as read from (and written back to) a URL's query string."""
+
+    chosen: dict[str, tuple[str, ...]] = field(default_factory=dict)   # facet -> accepted values (OR)
+    start: int | None = None     # period: claims whose interval meets [start, stop]
+    stop: int | None = None
+    undated: bool = False        # with a period: keep the undated claims too
+
+    @classmethod
+    def from_args(cls, args) -> "Selection":
+        """From request.args; raises ValueError naming the parameter when a year is not one."""
+        chosen = {name: tuple(sorted(set(v for v in args.getlist(name) if v))) for name in FACETS}
+        years = {}
+        for name in ("from", "to"):
+            text = args.get(name, "").strip()
+            if text:
+                try:
+                    years[name] = int(text)
+                except ValueError:
+                    raise ValueError(f"parameter {name!r} must be a year (an integer), not {text!r}") from None
+        return cls({k: v for k, v in chosen.items() if v}, years.get("from"), years.get("to"),
+                   args.get("undated") in ("1", "yes", "on", "true"))
+
+    @property
+    def has_period(self) -> bool:
+        return self.start is not None or self.stop is not None
+
+    def accepts(self, row: Row, skip: str | None = None) -> bool:
+        for name, values in self.chosen.items():
+            if name != skip and FACETS[name](row) not in values:
+                return False
+        if self.has_period and skip != "period":
+            return row.overlaps(self.start, self.stop) or (self.undated and not row.dated)
+        return True
+
+    def params(self) -> list[tuple[str, str]]:
+        out = [(name, v) for name in FACETS for v in self.chosen.get(name, ())]
+        if self.start is not None:
+            out.append(("from", str(self.start)))
+        if self.stop is not None:
+            out.append(("to", str(self.stop)))
+        if self.undated and self.has_period:
+            out.append(("undated", "1"))
+        return out
+
+    def toggled(self, name: str, value: str) -> "Selection":
+        """The same state with one facet value added or removed (for the facet links)."""
+        values = set(self.chosen.get(name, ()))
+        values ^= {value}
+        chosen = {**self.chosen, name: tuple(sorted(values))}
+        return Selection({k: v for k, v in chosen.items() if v}, self.start, self.stop, self.undated)
+
+
+def select(selection: Selection) -> list[Row]:
+    return [r for r in all_rows() if selection.accepts(r)]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    chosen: bool
+
+
+def facet_counts(selection: Selection) -> dict[str, list[FacetValue]]:
+    """For each facet, its values with the number of claims each would give with the other facets kept."""
+    rows = all_rows()
+    out = {}
+    for name, get in FACETS.items():
+        counts: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for r in rows:
+            if selection.accepts(r, skip=name):
+                value = get(r)
+                counts[value] = counts.get(value, 0) + 1
+                labels.setdefault(value, _facet_label(name, r))
+        chosen = set(selection.chosen.get(name, ()))
+        for value in chosen - counts.keys():    # a chosen value that matches nothing stays visible, to undo
+            counts[value], labels[value] = 0, value
+        order = (lambda v: TIES.index(v) if v in TIES else 9) if name == "tie" else (lambda v: (-counts[v], labels[v]))
+        out[name] = [FacetValue(v, labels[v], counts[v], v in chosen) for v in sorted(counts, key=order)]
+    return out
+
+
+def _facet_label(name: str, r: Row) -> str:
+    return {"relation": r.relation_label, "subject": r.subject_label, "object": r.object_label,
+            "document": r.document_title}.get(name, FACETS[name](r))
+
+
+def _literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def sparql_for(selection: Selection) -> str:
+    """A SPARQL query over the endpoint's default graph that selects the same claims as `selection`."""
+    iris = site().iris
+    ont = str(iris.ONT)
+    lines = [f"{SPARQL_PREFIXES}\nPREFIX ak: <{ont}>", "SELECT DISTINCT ?claim WHERE {",
+             "  ?claim a ak:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;",
+             "         ak:modality ?modality ; ak:polarity ?polarity ; prov:wasDerivedFrom ?doc ."]
+    ties = relations()
+    chosen = selection.chosen
+    if "tie" in chosen:
+        # The relations of the chosen ties, as the ontology classifies them (ak:cooperativeTie, ak:hostileTie).
+        keys = sorted({r.relation_key for r in all_rows() if r.tie in chosen["tie"]} |
+                      {k for k, rel in ties.items() if rel.tie in chosen["tie"]})
+        lines.append("  VALUES ?p { " + " ".join(f"<{relation_iri(k)}>" for k in keys) + " }  # tie: " +
+                     ", ".join(chosen["tie"]))
+    if "relation" in chosen:
+        lines.append("  VALUES ?p { " + " ".join(f"<{relation_iri(k)}>" for k in chosen["relation"]) + " }")
+    for name, var in (("subject", "?s"), ("object", "?o")):
+        if name in chosen:
+            actors = ", ".join(f"<{iris.base}id/{v}>" for v in chosen[name] if _is_name(v))
+            if name == "object":   # an object may also be a value (numberOfFighters 200000)
+                values = ", ".join(_literal(v) for v in chosen[name])
+                lines.append(f"  FILTER({var} IN ({actors}) || (isLiteral({var}) && STR({var}) IN ({values})))")
+            else:
+                lines.append(f"  FILTER({var} IN ({actors}))")
+    if "modality" in chosen:
+        lines.append("  VALUES ?modality { " + " ".join(f"ak:{v.capitalize()}" for v in chosen["modality"]) + " }")
+    if "polarity" in chosen:
+        lines.append("  VALUES ?polarity { " + " ".join(f"ak:{v.capitalize()}" for v in chosen["polarity"]) + " }")
+    if "document" in chosen:
+        lines.append("  VALUES ?doc { " + " ".join(f"<{iris.base}document/{v}>" for v in chosen["document"]) + " }")
+    if selection.has_period:
+        lines.append("  OPTIONAL { ?claim ak:validDuring ?t }")
+        lines.append("  OPTIONAL { ?claim ak:validDuring/time:hasBeginning/time:inXSDgYear ?begin }")
+        lines.append("  OPTIONAL { ?claim ak:validDuring/time:hasEnd/time:inXSDgYear ?end }")
+        meets = ["BOUND(?t)"]
+        if selection.start is not None:
+            meets.append(f"(!BOUND(?end) || xsd:integer(STR(?end)) >= {selection.start})")
+        if selection.stop is not None:
+            meets.append(f"(!BOUND(?begin) || xsd:integer(STR(?begin)) <= {selection.stop})")
+        condition = " && ".join(meets)
+        if selection.undated:
+            condition = f"({condition}) || !BOUND(?t)"
+        lines.append(f"  FILTER({condition})")
+    lines.append("}\nORDER BY ?claim")
+    return "\n".join(lines) + "\n"
+
+
+def _is_name(value: str) -> bool:
+    from alliance_kg.graph.iris import NAME_PATTERN
+    return bool(NAME_PATTERN.match(value))
+
+
+# --- the pair page ---------------------------------------------------------------------------------
+
+def between(a: str, b: str) -> list[Row]:
+    """Every claim with one actor as subject and the other as object (keys are actor local names)."""
+    return [r for r in all_rows() if {r.subject_key, r.object_key} == {a, b} and r.object_is_iri and a != b]
+
+
+@dataclass
+class Tally:
+    """What the documents say of one relation between the two, in one direction (or none, if symmetric)."""
+
+    relation_key: str
+    relation_label: str
+    subject_label: str
+    object_label: str
+    symmetric: bool
+    supporting: set[str] = field(default_factory=set)   # document IRIs that affirm it
+    denying: set[str] = field(default_factory=set)      # document IRIs that deny it
+    hedged: int = 0
+    claims: int = 0
+
+
+def tallies(rows: list[Row]) -> list[Tally]:
+    out: dict[tuple, Tally] = {}
+    for r in rows:
+        # A symmetric relation has no direction: Iran alliedWith Iraq and Iraq alliedWith Iran are one.
+        ends = tuple(sorted((r.subject_key, r.object_key))) if r.symmetric else (r.subject_key, r.object_key)
+        key = (r.relation_key, ends)
+        tally = out.get(key)
+        if tally is None:
+            first, second = (r.subject_label, r.object_label)
+            if r.symmetric and ends[0] != r.subject_key:
+                first, second = second, first
+            tally = out[key] = Tally(r.relation_key, r.relation_label, first, second, r.symmetric)
+        (tally.denying if r.polarity == "negated" else tally.supporting).add(r.document)
+        tally.hedged += r.modality == "hedged"
+        tally.claims += 1
+    return sorted(out.values(), key=lambda t: (-len(t.supporting) - len(t.denying), t.relation_label, t.subject_label))
+
+
+def contested(rows: list[Row]) -> list[tuple[Row, Row]]:
+    """Pairs of claims that contradict each other (same relation, opposite polarity) in overlapping time.
+
+    The same reading as the SHACL warning akshape:OverlapShape: a missing bound is open and an undated
+    claim is not compared (it would contradict every dated one).
+    """
+    out = []
+    affirmed = [r for r in rows if r.polarity == "affirmed" and r.dated]
+    for denied in (r for r in rows if r.polarity == "negated" and r.dated):
+        for other in affirmed:
+            same_way = (other.subject_key, other.object_key) == (denied.subject_key, denied.object_key)
+            if other.relation_key == denied.relation_key and (same_way or denied.symmetric) \
+                    and other.overlaps(denied.begin, denied.end):
+                out.append((other, denied))
+    return out
