@@ -1,9 +1,10 @@
 """The search index: a SQLite FTS5 database written with each dataset version (search.sqlite).
 
-Two full-text tables, both read by the server's search views (server/search.py):
+Two full-text tables and one plain one, read by the server's search views (server/search.py):
 
     names     every actor's label and alternative labels, for autocomplete (prefix queries)
-    passages  every quoted passage (oa:exact) with its claim and document, for full-text search
+    passages  every quoted passage (oa:exact) of a document, once, for full-text search
+    evidence  which claims each passage is the evidence of (their Web Annotation IRIs)
 
 The index is derived from the published quads only, so it can never disagree with the dataset it
 ships with; rows are inserted in a sorted order and the file is vacuumed, so two builds of the same
@@ -28,9 +29,11 @@ FILE_NAME = "search.sqlite"
 SCHEMA = """
 CREATE VIRTUAL TABLE names USING fts5(name, iri UNINDEXED, label UNINDEXED, kind UNINDEXED, preferred UNINDEXED,
                                       tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
-CREATE VIRTUAL TABLE passages USING fts5(quote, annotation UNINDEXED, claim UNINDEXED, claim_label UNINDEXED,
-                                         document UNINDEXED, document_title UNINDEXED, start UNINDEXED, "end" UNINDEXED,
-                                         tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE passages USING fts5(quote, document UNINDEXED, document_title UNINDEXED, start UNINDEXED,
+                                         "end" UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2');
+-- One passage is often the evidence of several claims ("includes Hamas, Hezbollah, the Houthis…").
+CREATE TABLE evidence (passage INTEGER NOT NULL, annotation TEXT NOT NULL, claim TEXT NOT NULL, claim_label TEXT NOT NULL,
+                       PRIMARY KEY (passage, annotation)) WITHOUT ROWID;
 """
 
 _SPARQL_PREFIXES = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(PREFIXES.items()))
@@ -67,15 +70,21 @@ def write_search_index(path: Path, iris: Iris, quads: list[ox.Quad]) -> None:
         kind = r["kind"].value if r["kind"] is not None else ""
         row = (r["name"].value, r["iri"].value, r["label"].value, kind, int(r["preferred"].value))
         names[key] = max(names.get(key, row), row)   # one kind per name, the same every build
-    passages = sorted({(r["quote"].value, r["ev"].value, r["claim"].value, r["claimLabel"].value, r["doc"].value,
-                        r["docTitle"].value, int(r["start"].value), int(r["end"].value))
-                       for r in store.query(prefixes + PASSAGES_QUERY, **options)}, key=lambda p: p[1])
+    found = {(r["doc"].value, int(r["start"].value), int(r["end"].value), r["quote"].value, r["docTitle"].value,
+              r["ev"].value, r["claim"].value, r["claimLabel"].value)
+             for r in store.query(prefixes + PASSAGES_QUERY, **options)}
+    spans = sorted({f[:5] for f in found})
+    number = {span: i for i, span in enumerate(spans, start=1)}
+    passages = [(number[span], span[3], span[0], span[4], span[1], span[2]) for span in spans]
+    evidence = sorted((number[f[:5]], f[5], f[6], f[7]) for f in found)
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", sorted(names.values(), key=lambda n: (n[1], n[0])))
-        db.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)", passages)
+        db.executemany("INSERT INTO passages(rowid, quote, document, document_title, start, \"end\") VALUES (?, ?, ?, ?, ?, ?)",
+                       passages)
+        db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?)", evidence)
         db.execute("INSERT INTO names(names) VALUES ('optimize')")
         db.execute("INSERT INTO passages(passages) VALUES ('optimize')")
         db.commit()
@@ -172,22 +181,25 @@ class SearchIndex:
         return out
 
     def passages(self, text: str, limit: int = 20, offset: int = 0) -> tuple[int, list[dict]]:
-        """Quoted passages matching every word (best first), with the matched ranges; and how many match."""
+        """Quoted passages matching every word (best first), with the matched ranges and the claims each
+        is evidence of; and how many passages match."""
         expression = match_expression(text)
         if expression is None:
             return 0, []
         db = self._db()
         total = db.execute("SELECT count(*) FROM passages WHERE passages MATCH ?", (expression,)).fetchone()[0]
         rows = db.execute(
-            "SELECT highlight(passages, 0, ?, ?), annotation, claim, claim_label, document, document_title, start, \"end\" "
-            "FROM passages WHERE passages MATCH ? ORDER BY rank, annotation LIMIT ? OFFSET ?",
+            "SELECT rowid, highlight(passages, 0, ?, ?), document, document_title, start, \"end\" "
+            "FROM passages WHERE passages MATCH ? ORDER BY rank, rowid LIMIT ? OFFSET ?",
             (MATCH_START, MATCH_END, expression, limit, offset)).fetchall()
         out = []
-        for marked, annotation, claim, claim_label, document, title, start, end in rows:
+        for number, marked, document, title, start, end in rows:
             quote, ranges = highlights(marked)
-            out.append({"quote": quote, "matches": [list(r) for r in ranges], "annotation": annotation,
-                        "claim": claim, "claim_label": claim_label, "document": document,
-                        "document_title": title, "start": start, "end": end})
+            claims = [{"annotation": a, "claim": c, "label": label} for a, c, label in db.execute(
+                "SELECT annotation, claim, claim_label FROM evidence WHERE passage = ? ORDER BY claim_label, claim",
+                (number,))]
+            out.append({"quote": quote, "matches": [list(r) for r in ranges], "document": document,
+                        "document_title": title, "start": start, "end": end, "claims": claims})
         return total, out
 
     def close(self) -> None:

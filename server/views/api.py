@@ -41,8 +41,10 @@ def row_json(r: finding.Row) -> dict:
 @bp.route("/api/autocomplete", methods=["GET", "HEAD"])
 def autocomplete():
     text = request.args.get("q", "")
-    if len(text) > search_view.MAX_QUERY:
-        return problem(400, f"parameter 'q' is longer than {search_view.MAX_QUERY} characters")
+    try:
+        search_view.check_length(text)
+    except ValueError as e:
+        return problem(400, str(e))
     try:
         actors = index().autocomplete(text, limit=AUTOCOMPLETE_LIMIT)
     except SearchUnavailable as e:
@@ -152,8 +154,10 @@ def openapi() -> dict:
     passage = {"type": "object", "properties": {
         "quote": string, "matches": {"type": "array", "items": {"type": "array", "items": integer, "minItems": 2, "maxItems": 2},
                                      "description": "[start, end) ranges of the quote, in code points, that matched"},
-        "annotation": string, "claim": string, "claim_label": string, "document": string, "document_title": string,
-        "start": integer, "end": integer, "claim_page": string, "evidence_page": string}}
+        "document": string, "document_title": string, "start": integer, "end": integer, "evidence_page": string,
+        "claims": {"type": "array", "description": "the claims this passage is the evidence of",
+                   "items": {"type": "object", "properties": {"annotation": string, "claim": string, "label": string,
+                                                              "page": string}}}}}
     facet_value = {"type": "object", "properties": {"value": string, "label": string, "count": integer,
                                                     "chosen": {"type": "boolean"}}}
     version = {"version": {"type": "string", "description": "the dataset version that answered"}}

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from alliance_kg.graph.formats import HTML
 from alliance_kg.server import render_helpers
+from alliance_kg.server.app import site
 from alliance_kg.server.problems import problem
 from alliance_kg.server.search import SearchUnavailable, index
 from alliance_kg.server.url_builder import page_of
@@ -19,7 +20,6 @@ from alliance_kg.server.url_builder import page_of
 bp = Blueprint("search", __name__)
 
 PAGE_SIZE = 20
-MAX_QUERY = 200     # characters: a search box, not a document
 
 
 def marked(text: str, ranges) -> Markup:
@@ -33,15 +33,21 @@ def marked(text: str, ranges) -> Markup:
     return Markup("").join(out)
 
 
-def evidence_page(passage: dict) -> str:
-    return page_of(passage["document"]) + "#" + render_helpers.anchor_id(passage["annotation"])
+def evidence_page(document: str, annotation: str) -> str:
+    """The passage, highlighted in its document's page."""
+    return page_of(document) + "#" + render_helpers.anchor_id(annotation)
+
+
+def check_length(text: str) -> None:
+    limit = site().config.max_search_length   # a pasted passage fits; a document does not
+    if len(text) > limit:
+        raise ValueError(f"parameter 'q' is longer than {limit} characters")
 
 
 def read_query() -> tuple[str, int]:
     """The q and page parameters; raises ValueError with a message for the 400 answer."""
     text = request.args.get("q", "")
-    if len(text) > MAX_QUERY:
-        raise ValueError(f"parameter 'q' is longer than {MAX_QUERY} characters")
+    check_length(text)
     page = request.args.get("page", "1")
     if not page.isdigit() or int(page) < 1:
         raise ValueError(f"parameter 'page' must be a positive integer, not {page!r}")
@@ -56,8 +62,9 @@ def results(text: str, page: int) -> dict:
     for a in actors:
         a["page"] = page_of(a["iri"])
     for p in passages:
-        p["claim_page"] = page_of(p["claim"])
-        p["evidence_page"] = evidence_page(p)
+        for c in p["claims"]:
+            c["page"] = page_of(c["claim"])
+        p["evidence_page"] = evidence_page(p["document"], p["claims"][0]["annotation"])
     return {"query": text, "actors": actors, "total": total, "page": page, "page_size": PAGE_SIZE,
             "passages": passages}
 
