@@ -384,3 +384,31 @@ def test_answers_follow_the_described_schemas(client, path, schema):
     assert not errors, errors[:3]
     operation = next(op["get"] for p, op in spec["paths"].items() if path.startswith(p.split("{")[0]))
     assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(schema)
+
+
+# --- citations -------------------------------------------------------------------------------------
+
+def test_a_claim_page_offers_its_citation_naming_the_dataset_version(client, app, curated):
+    import html as html_lib
+
+    version = app.extensions["alliance_kg"].dataset.version
+    corpus = Corpus.open(REPOSITORY_CORPUS)
+    documents = {d["id"]: d for d in yaml.safe_load(corpus.documents_file.read_text(encoding="utf-8"))["documents"]}
+    claim = max(curated["claims"], key=lambda c: len(c["evidence"]))
+    page = client.get(f"/claim/{claim['document']}/{claim['id']}.html").get_data(as_text=True)
+    section = page[page.index('<section class="cite"'):]
+    assert f"{claim['iri']}?version={version}" in section
+    bibtex = html_lib.unescape(re.search(r'<pre class="citation bibtex">(.*?)</pre>', section, re.S).group(1))
+    assert bibtex.startswith("@misc{") and f"dataset version {version}" in bibtex
+    annotations = json.loads(html_lib.unescape(re.search(r'<pre class="citation annotation">(.*?)</pre>', section, re.S).group(1)))
+    annotations = annotations if isinstance(annotations, list) else [annotations]
+    assert {a["target"]["selector"][0]["exact"] for a in annotations} == {e["quote"] for e in claim["evidence"]}
+    text = (corpus.documents_dir / documents[claim["document"]]["file"]).read_text(encoding="utf-8")
+    for a in annotations:
+        assert a["@context"] == "http://www.w3.org/ns/anno.jsonld" and a["type"] == "Annotation" and a["body"] == claim["iri"]
+        quote, position = a["target"]["selector"]
+        assert text[position["start"]:position["end"]] == quote["exact"]
+        assert text[:position["start"]].endswith(quote.get("prefix", "")) and text[position["end"]:].startswith(quote.get("suffix", ""))
+    assert "version-notice" not in section
+    older = client.get(f"/claim/{claim['document']}/{claim['id']}.html?version=0000").get_data(as_text=True)
+    assert "version-notice" in older
