@@ -125,22 +125,40 @@ def _load() -> list[Row]:
     return sorted(out.values(), key=lambda c: (c.subject_label, c.relation_label, c.object_label, c.begin or 0, c.iri))
 
 
-_cache: OrderedDict[str, list[Row]] = OrderedDict()
+class Table:
+    """One version's claims, with each facet's value per row laid out once, and recent facet answers."""
+
+    def __init__(self, rows: list[Row]):
+        self.rows = rows
+        self.columns = {name: [get(r) for r in rows] for name, get in FACETS.items()}
+        self.labels: dict[str, dict[str, str]] = {name: {} for name in FACETS}
+        for r in rows:
+            for name in FACETS:
+                self.labels[name].setdefault(FACETS[name](r), _facet_label(name, r))
+        self.answers: OrderedDict[tuple, tuple] = OrderedDict()   # selection -> (rows, counts)
+        self.lock = threading.Lock()
+
+
+_cache: OrderedDict[str, Table] = OrderedDict()
 _lock = threading.Lock()
 
 
-def all_rows() -> list[Row]:
-    """Every claim of the request's dataset version (read once per version)."""
+def table() -> Table:
+    """The claims of the request's dataset version (read once per version)."""
     version = site().dataset.version
     with _lock:
-        rows = _cache.get(version)
-    if rows is None:
-        rows = _load()
+        found = _cache.get(version)
+    if found is None:
+        found = Table(_load())
         with _lock:
-            _cache[version] = rows
+            _cache[version] = found
             while len(_cache) > 3:
                 _cache.popitem(last=False)
-    return rows
+    return found
+
+
+def all_rows() -> list[Row]:
+    return table().rows
 
 
 # --- the claims browser: facets ----------------------------------------------------------------
@@ -186,14 +204,6 @@ class Selection:
     def has_period(self) -> bool:
         return self.start is not None or self.stop is not None
 
-    def accepts(self, row: Row, skip: str | None = None) -> bool:
-        for name, values in self.chosen.items():
-            if name != skip and FACETS[name](row) not in values:
-                return False
-        if self.has_period and skip != "period":
-            return row.overlaps(self.start, self.stop) or (self.undated and not row.dated)
-        return True
-
     def params(self) -> list[tuple[str, str]]:
         out = [(name, v) for name in FACETS for v in self.chosen.get(name, ())]
         if self.start is not None:
@@ -212,10 +222,6 @@ class Selection:
         return Selection({k: v for k, v in chosen.items() if v}, self.start, self.stop, self.undated)
 
 
-def select(selection: Selection) -> list[Row]:
-    return [r for r in all_rows() if selection.accepts(r)]
-
-
 @dataclass
 class FacetValue:
     value: str
@@ -224,23 +230,71 @@ class FacetValue:
     chosen: bool
 
 
+ANSWERS_KEPT = 256   # facet states remembered per version: shared links and paging hit them again
+
+
+def _answer(selection: Selection) -> tuple[list[Row], dict[str, dict[str, int]]]:
+    """The rows a selection keeps, and for each facet how many rows each value would keep.
+
+    One pass: a row that meets every constraint counts for every facet; a row that fails exactly one
+    constraint counts only for that constraint's facet (choosing another value there could keep it);
+    a row that fails two counts nowhere.
+    """
+    t = table()
+    key = tuple(selection.params())
+    with t.lock:
+        cached = t.answers.get(key)
+        if cached is not None:
+            t.answers.move_to_end(key)
+            return cached
+    checks = [(name, t.columns[name], set(values)) for name, values in selection.chosen.items()]
+    period = selection.has_period
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    columns = list(t.columns.items())
+    kept = []
+    for i, row in enumerate(t.rows):
+        failed, failures = None, 0
+        for name, column, accepted in checks:
+            if column[i] not in accepted:
+                failed, failures = name, failures + 1
+                if failures > 1:
+                    break
+        if period and failures < 2 and not (row.overlaps(selection.start, selection.stop)
+                                            or (selection.undated and not row.dated)):
+            failed, failures = "period", failures + 1
+        if failures == 0:
+            kept.append(row)
+            for name, column in columns:
+                bucket = counts[name]
+                bucket[column[i]] = bucket.get(column[i], 0) + 1
+        elif failures == 1 and failed != "period":
+            bucket = counts[failed]
+            value = t.columns[failed][i]
+            bucket[value] = bucket.get(value, 0) + 1
+    answer = (kept, counts)
+    with t.lock:
+        t.answers[key] = answer
+        while len(t.answers) > ANSWERS_KEPT:
+            t.answers.popitem(last=False)
+    return answer
+
+
+def select(selection: Selection) -> list[Row]:
+    return _answer(selection)[0]
+
+
 def facet_counts(selection: Selection) -> dict[str, list[FacetValue]]:
     """For each facet, its values with the number of claims each would give with the other facets kept."""
-    rows = all_rows()
+    labels = table().labels
     out = {}
-    for name, get in FACETS.items():
-        counts: dict[str, int] = {}
-        labels: dict[str, str] = {}
-        for r in rows:
-            if selection.accepts(r, skip=name):
-                value = get(r)
-                counts[value] = counts.get(value, 0) + 1
-                labels.setdefault(value, _facet_label(name, r))
+    for name, found in _answer(selection)[1].items():
+        counts = dict(found)
         chosen = set(selection.chosen.get(name, ()))
         for value in chosen - counts.keys():    # a chosen value that matches nothing stays visible, to undo
-            counts[value], labels[value] = 0, value
-        order = (lambda v: TIES.index(v) if v in TIES else 9) if name == "tie" else (lambda v: (-counts[v], labels[v]))
-        out[name] = [FacetValue(v, labels[v], counts[v], v in chosen) for v in sorted(counts, key=order)]
+            counts[value] = 0
+        label = lambda v: labels[name].get(v, v)  # noqa: B023 (used at once)
+        order = (lambda v: TIES.index(v) if v in TIES else 9) if name == "tie" else (lambda v: (-counts[v], label(v)))
+        out[name] = [FacetValue(v, label(v), counts[v], v in chosen) for v in sorted(counts, key=order)]
     return out
 
 

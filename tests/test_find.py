@@ -412,3 +412,28 @@ def test_a_claim_page_offers_its_citation_naming_the_dataset_version(client, app
     assert "version-notice" not in section
     older = client.get(f"/claim/{claim['document']}/{claim['id']}.html?version=0000").get_data(as_text=True)
     assert "version-notice" in older
+
+
+# --- contradictions on the pair page (the seeds have none: rows of the test's own) --------------------
+
+def _row(iri, s, o, polarity, begin=None, end=None, dated=True, relation="alliedWith", symmetric=True):
+    from alliance_kg.server.finding import Row
+
+    return Row(iri=iri, label=iri, subject=ID + s, subject_key=s, subject_label=s, relation=relation,
+               relation_key=relation, relation_label=relation, tie="cooperative", symmetric=symmetric,
+               object=ID + o, object_key=o, object_label=o, object_is_iri=True, modality="asserted",
+               polarity=polarity, document="d", document_key="d", document_title="d", begin=begin, end=end,
+               time="t" if dated else None)
+
+
+def test_contradictions_are_opposite_polarities_whose_times_overlap():
+    from alliance_kg.server.finding import contested
+
+    yes = _row("yes", "A", "B", "affirmed", begin=2003)                    # since 2003
+    no_overlap = _row("no1", "B", "A", "negated", end=2000)                # before 2000: no overlap
+    no_overlapping = _row("no2", "B", "A", "negated", begin=1990, end=2010)
+    undated = _row("no3", "A", "B", "negated", dated=False)               # unknown time: never compared
+    other_way = _row("no4", "B", "A", "negated", begin=2005, relation="supports", symmetric=False)
+    assert contested([yes, no_overlap, no_overlapping, undated, other_way]) == [(yes, no_overlapping)]
+    assert contested([_row("y", "A", "B", "affirmed", begin=2005, relation="supports", symmetric=False),
+                      other_way]) == []
