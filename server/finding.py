@@ -283,8 +283,15 @@ def select(selection: Selection) -> list[Row]:
     return _answer(selection)[0]
 
 
-def facet_counts(selection: Selection) -> dict[str, list[FacetValue]]:
-    """For each facet, its values with the number of claims each would give with the other facets kept."""
+@dataclass
+class Facet:
+    values: list[FacetValue]
+    omitted: int = 0        # values not listed (beyond the limit), each with fewer claims than those listed
+
+
+def facet_counts(selection: Selection, limit: int | None = None, expand=()) -> dict[str, Facet]:
+    """For each facet, its values with the number of claims each would give with the other facets kept;
+    the `limit` commonest values (and every chosen one) unless the facet is in `expand`."""
     labels = table().labels
     out = {}
     for name, found in _answer(selection)[1].items():
@@ -294,7 +301,10 @@ def facet_counts(selection: Selection) -> dict[str, list[FacetValue]]:
             counts[value] = 0
         label = lambda v: labels[name].get(v, v)  # noqa: B023 (used at once)
         order = (lambda v: TIES.index(v) if v in TIES else 9) if name == "tie" else (lambda v: (-counts[v], label(v)))
-        out[name] = [FacetValue(v, label(v), counts[v], v in chosen) for v in sorted(counts, key=order)]
+        ordered = sorted(counts, key=order)
+        shown = ordered if limit is None or name in expand else \
+            ordered[:limit] + [v for v in ordered[limit:] if v in chosen]
+        out[name] = Facet([FacetValue(v, label(v), counts[v], v in chosen) for v in shown], len(ordered) - len(shown))
     return out
 
 

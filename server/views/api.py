@@ -22,6 +22,7 @@ from alliance_kg.server.views.pair import pair_data
 bp = Blueprint("api", __name__)
 
 AUTOCOMPLETE_LIMIT = 8
+FACET_VALUES = 100    # values per facet in /api/claims (all=<facet> lists one whole)
 
 
 def answer(body: dict, status: int = 200) -> Response:
@@ -88,12 +89,13 @@ def pair(a: str, b: str):
 def claims():
     try:
         chosen, page = claims_view.selection(), claims_view.page_number()
-        found = claims_view.browse(chosen, page)
+        found = claims_view.browse(chosen, page, limit=FACET_VALUES)
     except Problem as e:
         return e.response()
     return answer({"total": found["total"], "page": found["page"], "pages": found["pages"],
                    "page_size": found["page_size"], "claims": [row_json(r) for r in found["rows"]],
-                   "facets": {name: [vars(v) for v in values] for name, values in found["facets"].items()},
+                   "facets": {name: [vars(v) for v in facet.values] for name, facet in found["facets"].items()},
+                   "facets_omitted": {name: facet.omitted for name, facet in found["facets"].items()},
                    "sparql": finding.sparql_for(chosen)})
 
 
@@ -170,6 +172,8 @@ def openapi() -> dict:
         _q("to", "period: claims whose interval meets this year or earlier", integer),
         _q("undated", "with a period: keep undated claims too (1)", {"enum": ["1"]}),
         _q("page", "page of results, from 1", {"type": "integer", "minimum": 1}),
+        _q("all", f"list every value of this facet (otherwise its {FACET_VALUES} commonest and the chosen ones)",
+           {"enum": list(finding.FACETS)}, array=True),
     ]
     return {
         "openapi": "3.1.0",
@@ -224,6 +228,8 @@ def openapi() -> dict:
                 "claims": {"type": "array", "items": {"$ref": "#/components/schemas/Claim"}},
                 "facets": {"type": "object", "additionalProperties": {
                     "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},
+                "facets_omitted": {"type": "object", "additionalProperties": integer,
+                                   "description": "values of each facet not listed (see the all parameter)"},
                 "sparql": {"type": "string", "description": "a SPARQL query selecting the same claims"}}},
             "Problem": {"type": "object", "properties": {"type": string, "title": string, "status": integer,
                                                           "detail": string}},

@@ -22,6 +22,7 @@ from alliance_kg.server.views.resources import finish
 bp = Blueprint("claims", __name__)
 
 PAGE_SIZE = 25
+FACET_VALUES = 12     # values listed per facet on the page; "all" lists one facet whole (?all=subject)
 FACET_TITLES = {"tie": "Kind of tie", "relation": "Relation", "subject": "Subject", "object": "Object",
                 "modality": "Modality", "polarity": "Polarity", "document": "Document"}
 
@@ -45,14 +46,16 @@ def url(path: str, chosen: finding.Selection, **extra) -> str:
     return path + ("?" + query if query else "")
 
 
-def browse(chosen: finding.Selection, page: int) -> dict:
+def browse(chosen: finding.Selection, page: int, limit: int | None = FACET_VALUES) -> dict:
     """One page of the selection, with the facet counts (shared by the page and /api/claims)."""
+    expand = [name for name in request.args.getlist("all") if name in finding.FACETS]
     rows = finding.select(chosen)
     pages = max(1, (len(rows) + PAGE_SIZE - 1) // PAGE_SIZE)
     if page > pages:
         raise Problem(404, f"page {page} is past the last page ({pages}) of this selection")
     return {"total": len(rows), "page": page, "pages": pages, "page_size": PAGE_SIZE,
-            "rows": rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "facets": finding.facet_counts(chosen)}
+            "rows": rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "expanded": expand,
+            "facets": finding.facet_counts(chosen, limit, expand)}
 
 
 @bp.route("/claims", methods=["GET", "HEAD"])
