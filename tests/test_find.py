@@ -437,3 +437,24 @@ def test_contradictions_are_opposite_polarities_whose_times_overlap():
     assert contested([yes, no_overlap, no_overlapping, undated, other_way]) == [(yes, no_overlapping)]
     assert contested([_row("y", "A", "B", "affirmed", begin=2005, relation="supports", symmetric=False),
                       other_way]) == []
+
+
+# --- why inferred? -----------------------------------------------------------------------------------
+
+def test_each_inferred_fact_links_to_why_with_its_rule_and_premises(client, curated, busiest_pair):
+    actor = busiest_pair[0]
+    page = client.get(f"/id/{actor}.html").get_data(as_text=True)
+    links = re.findall(r'class="why" href="(/why/[0-9a-f]{16})"', page)
+    assert links and len(links) == page.count('class="inferred-fact"')
+    claim_pages = {f'/claim/{c["document"]}/{c["id"]}.html': c for c in curated["claims"]}
+    for link in links:
+        why = client.get(link)
+        assert why.status_code == 200, link
+        html = why.get_data(as_text=True)
+        assert html.count('<li class="premise">') >= 1, link
+        rule = re.search(r"<dt>Rule</dt><dd><code>([a-z0-9-]+)</code>", html).group(1)
+        if rule == "prp-symp":   # stated the other way round: the quoted claim that says so is shown
+            quoted = [claim_pages[p] for p in re.findall(r'class="relation" href="([^"]+)"', html) if p in claim_pages]
+            assert quoted and all(c["polarity"] == "affirmed" and relations()[c["relation"]].symmetric for c in quoted)
+    assert client.get("/why/0000000000000000").status_code == 404
+    assert client.get("/why/not-a-hash").status_code == 400

@@ -8,9 +8,9 @@ from alliance_kg.server.problems import problem
 
 
 def register_views(app: Flask) -> None:
-    from alliance_kg.server.views import api, cite, claims, downloads, home, ontology, pair, resources, search, sparql, void
+    from alliance_kg.server.views import api, cite, claims, downloads, home, ontology, pair, resources, search, sparql, void, why
 
-    for module in (home, sparql, resources, ontology, downloads, void, search, pair, claims, api, cite):
+    for module in (home, sparql, resources, ontology, downloads, void, search, pair, claims, api, cite, why):
         app.register_blueprint(module.bp)
 
     @app.errorhandler(HTTPException)
