@@ -120,6 +120,51 @@ def query(query, fmt, inferred, build_dir):
 
 
 @main.command()
+@click.argument("actor_ids", nargs=-1, metavar="[ACTOR_ID]...")
+@click.option("--api", "api_url", default=None, metavar="URL",
+              help="Wikidata's Action API [env ALLIANCE_KG_WIKIDATA_API; default https://www.wikidata.org/w/api.php].")
+@click.option("--cache", "cache_file", type=click.Path(dir_okay=False), default=None,
+              help="The file of cached API answers [default: the corpus's proposed/wikidata-cache.json].")
+@click.option("--offline", is_flag=True, help="Use only the cache; never touch the network.")
+def link(actor_ids, api_url, cache_file, offline):
+    """Propose Wikidata items for actors without a QID (default: all of them), for review.
+
+    Asks Wikidata's API (wbsearchentities, then wbgetentities for the candidates' labels, aliases
+    and P31) and writes the candidates to the corpus's proposed/wikidata-links.yaml, with the API's
+    answers in proposed/wikidata/<actor>.json. actors.yaml is never changed: a person checks a
+    candidate and copies its `wikidata:` block there.
+    """
+    import os
+
+    from alliance_kg.graph.curation import BuildError, load_actors
+    from alliance_kg.graph.link import API_ENVIRONMENT, CACHE_FILE, DEFAULT_API, ApiCache, LinkError, WikidataApi
+    from alliance_kg.graph.link import run as run_link
+
+    config = build_config()
+    corpus = config.corpus
+    try:
+        actors = load_actors(corpus.actors_file)
+        cache = ApiCache(Path(cache_file) if cache_file else corpus.proposed_dir / CACHE_FILE)
+        api = WikidataApi(cache, api_url or os.environ.get(API_ENVIRONMENT) or DEFAULT_API, offline=offline)
+        try:
+            result = run_link(actors, list(actor_ids), corpus.proposed_dir, api)
+        finally:
+            api.close()
+    except (LinkError, BuildError) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    for actor_id in result.skipped:
+        click.echo(f"{actor_id}: already linked to {actors[actor_id].wikidata.qid}; nothing proposed")
+    for proposal in result.proposals:
+        best = proposal.candidates[0] if proposal.candidates else None
+        summary = (f"{len(proposal.candidates)} candidate(s), first {best.qid} {best.label!r}"
+                   + (" (name matches)" if best.matches else "")) if best else "no candidate"
+        click.echo(f"{proposal.actor.id}: {summary}")
+    if result.proposals:
+        click.echo(f"proposals written to {corpus.display(result.proposals_file)} (actors.yaml unchanged)")
+
+
+@main.command()
 @click.option("--host", default=None, help="Interface to listen on [env ALLIANCE_KG_HOST; default 127.0.0.1].")
 @click.option("--port", default=None, type=click.IntRange(0, 65535),
               help="Port [env ALLIANCE_KG_PORT; default 8000].")

@@ -5,7 +5,8 @@
     <corpus>/documents.yaml    each document's id, file, SHA-256, title and junk line ranges
     <corpus>/actors.yaml       every actor, place and event
     <corpus>/claims/           the curated claims, one file per document
-    <corpus>/proposed/         claims drafted by `alliance-kg propose`, never published
+    <corpus>/proposed/         drafts for review, never published: claims (`alliance-kg propose`),
+                               Wikidata candidates (`alliance-kg link`)
     <corpus>/queries/          example SPARQL queries (`# title:` first line) and their expected answers
     <corpus>/build/            the published dataset
 

@@ -9,6 +9,8 @@ from alliance_kg.graph.localquery import LocalDataset
 
 QUERIES = BuildConfig.for_corpus().queries_dir
 EXPECTED = yaml.safe_load((QUERIES / "expected.yaml").read_text(encoding="utf-8"))
+# Federated queries ask a remote endpoint; tests/test_federation.py runs them against a stand-in.
+LOCAL = {name: expected for name, expected in EXPECTED.items() if "service" not in expected}
 
 
 def test_every_query_file_has_an_expectation_and_a_title():
@@ -23,9 +25,9 @@ def local(build_dir):
     return LocalDataset.open(build_dir)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", sorted(LOCAL))
 def test_example_query(local, name):
-    expected = EXPECTED[name]
+    expected = LOCAL[name]
     result = local.execute((QUERIES / name).read_text(encoding="utf-8"), expected.get("inferred", False))
     values = {s[expected["column"]].value for s in result}
     assert values == {str(v) for v in expected["values"]}
