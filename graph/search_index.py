@@ -1,8 +1,8 @@
 """The search index: a SQLite FTS5 database written with each dataset version (search.sqlite).
 
-Two full-text tables and one plain one, read by the server's search views (server/search.py):
+One full-text table and two plain ones, read by the server's search views (server/search.py):
 
-    names     every actor's label and alternative labels, for autocomplete (prefix queries)
+    names     every actor's label and alternative labels, keyed from each word on, for autocomplete
     passages  every quoted passage (oa:exact) of a document, once, for full-text search
     evidence  which claims each passage is the evidence of (their Web Annotation IRIs)
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,12 +24,14 @@ from alliance_kg.graph.vocabulary import PREFIXES
 
 FILE_NAME = "search.sqlite"
 
-# unicode61 folds case and accents (what is typed need not match either); prefix indexes
-# of 1–3 characters keep autocomplete an index lookup, not a scan. Passages are also stemmed (porter),
-# so "arms" finds "armed" and "arming"; names are not, since they are typed from their beginning.
+# Autocomplete is a prefix lookup in a B-tree: each name is stored once per word it has, folded (case,
+# accents, punctuation) from that word to its end, so "islamic rep" and "rep" both find "Islamic
+# Republic of Iran" by one range scan, whatever the corpus's size. (An FTS5 prefix query ranks every
+# match: a keystroke's cost grew with the number of actors sharing a word.) Passages are searched in
+# FTS5: unicode61 folds case and accents, porter stems, so "arms" finds "armed" and "arming".
 SCHEMA = """
-CREATE VIRTUAL TABLE names USING fts5(name, iri UNINDEXED, label UNINDEXED, kind UNINDEXED, preferred UNINDEXED,
-                                      tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+CREATE TABLE names (key TEXT NOT NULL, word INTEGER NOT NULL, name TEXT NOT NULL, iri TEXT NOT NULL, label TEXT NOT NULL,
+                    kind TEXT NOT NULL, preferred INTEGER NOT NULL, PRIMARY KEY (key, iri, name)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE passages USING fts5(quote, document UNINDEXED, document_title UNINDEXED, start UNINDEXED,
                                          "end" UNINDEXED, tokenize = 'porter unicode61 remove_diacritics 2');
 -- One passage is often the evidence of several claims ("includes Hamas, Hezbollah, the Houthis…").
@@ -81,16 +84,30 @@ def write_search_index(path: Path, iris: Iris, quads: list[ox.Quad]) -> None:
     db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
-        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", sorted(names.values(), key=lambda n: (n[1], n[0])))
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(
+            (key, word, name, iri, label, kind, preferred)
+            for name, iri, label, kind, preferred in names.values() for word, key in enumerate(word_keys(name))))
         db.executemany("INSERT INTO passages(rowid, quote, document, document_title, start, \"end\") VALUES (?, ?, ?, ?, ?, ?)",
                        passages)
         db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?)", evidence)
-        db.execute("INSERT INTO names(names) VALUES ('optimize')")
         db.execute("INSERT INTO passages(passages) VALUES ('optimize')")
         db.commit()
         db.execute("VACUUM")
     finally:
         db.close()
+
+
+def fold(text: str) -> str:
+    """Text as autocomplete compares it: case and accents folded, every run of non-word characters one space."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_WORD.findall(plain))
+
+
+def word_keys(name: str) -> list[str]:
+    """The folded name from each of its words to its end: "Islamic Republic" -> ["islamic republic", "republic"]."""
+    words = fold(name).split(" ")
+    return [" ".join(words[i:]) for i in range(len(words)) if words[i]]
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -99,12 +116,11 @@ _PHRASE = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def match_expression(text: str, prefix_last: bool = False) -> str | None:
+def match_expression(text: str) -> str | None:
     """A safe FTS5 query for what a user typed: every word must occur, "quoted words" as a phrase.
 
     FTS5 has its own query syntax (AND, NEAR, column filters, *); user input is never passed to it
-    raw, so no input is a syntax error. With prefix_last the last word may be a word's beginning
-    (as typed so far). None when the text holds no word at all.
+    raw, so no input is a syntax error. None when the text holds no word at all.
     """
     phrases = []
     for quoted, bare in _PHRASE.findall(text):
@@ -113,11 +129,12 @@ def match_expression(text: str, prefix_last: bool = False) -> str | None:
             phrases.append(" ".join(words))
     if not phrases:
         return None
-    terms = [f'"{p}"' for p in phrases]
-    if prefix_last and not text.rstrip().endswith('"'):
-        terms[-1] += "*"
-    return " ".join(terms)
+    return " ".join(f'"{p}"' for p in phrases)
 
+
+# Rows of the names table read per keystroke, at most: enough to rank the few shown, bounded however
+# many names share a prefix (a single letter at ×100).
+SCAN = 200
 
 # Markers around a match in highlight(): control characters never found in the published text.
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -159,19 +176,18 @@ class SearchIndex:
         return db
 
     def autocomplete(self, text: str, limit: int = 8) -> list[dict]:
-        """Actors whose label or alternative label has words beginning as typed; best first, one row per actor."""
-        expression = match_expression(text, prefix_last=True)
-        if expression is None:
+        """Actors with a name in which a word begins as typed; best first, one row per actor."""
+        typed = fold(text)
+        if not typed:
             return []
         rows = self._db().execute(
-            "SELECT iri, label, kind, name, preferred FROM names WHERE names MATCH ? ORDER BY rank LIMIT ?",
-            (expression, limit * 4)).fetchall()
-        typed = text.strip().casefold()
-        # A name that starts as typed ranks above one that merely contains a word so starting; then
-        # the preferred label above an alternative one; then FTS5's bm25 rank (the query's order).
-        ordered = sorted(enumerate(rows), key=lambda ir: (not ir[1][3].casefold().startswith(typed), -ir[1][4], ir[0]))
+            "SELECT word, name, iri, label, kind, preferred FROM names WHERE key >= ? AND key < ? ORDER BY key LIMIT ?",
+            (typed, typed + "\U0010ffff", SCAN)).fetchall()
+        # A name that begins as typed before one with a later word so beginning; a preferred label
+        # before an alternative one; then shorter names (closer to what was typed).
+        rows.sort(key=lambda r: (r[0] > 0, -r[5], len(r[1]), r[1], r[2]))
         out, seen = [], set()
-        for _, (iri, label, kind, name, preferred) in ordered:
+        for word, name, iri, label, kind, preferred in rows:
             if iri in seen:
                 continue
             seen.add(iri)
