@@ -12,6 +12,7 @@ the warm 95th percentile. Autocomplete is timed keystroke by keystroke, as the s
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -78,16 +79,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, action="append", help="synthetic corpus size(s), in multiples of the seeds")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="build the corpora in this folder and keep them; an existing build there is reused")
     args = parser.parse_args()
     print("| corpus | claims | what | URLs | cold (max) | warm median | warm p95 |")
     print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        corpora = [("seeds", BuildConfig.for_corpus(build_dir=Path(tmp) / "seeds-build"))]
-        corpora += [(f"synthetic ×{n}", synthetic_corpus(Path(tmp) / f"synthetic-{n}", 2 * n)) for n in args.scale or []]
+        root = args.keep or Path(tmp)
+        corpora = [("seeds", BuildConfig.for_corpus(build_dir=root / "seeds-build"))]
+        corpora += [(f"synthetic ×{n}", synthetic_corpus(root / f"synthetic-{n}", 2 * n))
+                    if not (root / f"synthetic-{n}" / "build" / "manifest.json").exists()
+                    else (f"synthetic ×{n}", None) for n in args.scale or []]
         for name, config in corpora:
-            result = build(config)
-            claims = result.manifest["counts"]["claims"]
-            for row in measure(config.build_dir, name, args.repeat):
+            if config is None:    # kept from an earlier run
+                build_dir = root / f"synthetic-{name.rsplit('×', 1)[1]}" / "build"
+            else:
+                build(config)
+                build_dir = config.build_dir
+            claims = json.loads((build_dir / "manifest.json").read_text())["counts"]["claims"]
+            for row in measure(build_dir, name, args.repeat):
                 print(f"| {row['corpus']} | {claims} | {row['what']} | {row['urls']} | {row['cold max']:.1f} ms | "
                       f"{row['warm median']:.1f} ms | {row['warm p95']:.1f} ms |", flush=True)
 

@@ -43,10 +43,7 @@ def _values(rows: list[finding.Row]) -> str:
 
 
 def evidence_csv(rows: list[finding.Row]) -> bytes:
-    views = describe.claims(_values(rows)) if rows else []
-    order = {r.iri: i for i, r in enumerate(rows)}
-    lines = [(c.iri, e.annotation, e.document, e.start, e.end, e.quote)
-             for c in sorted(views, key=lambda c: order[c.iri]) for e in c.evidence]
+    lines = [(c.iri, e.annotation, e.document, e.start, e.end, e.quote) for c in finding.views(rows) for e in c.evidence]
     return _csv(EVIDENCE_COLUMNS, lines)
 
 

@@ -135,6 +135,7 @@ class Table:
         for r in rows:
             for name in FACETS:
                 self.labels[name].setdefault(FACETS[name](r), _facet_label(name, r))
+        self.ties = {(r.relation_key, r.tie) for r in rows}
         self.answers: OrderedDict[tuple, tuple] = OrderedDict()   # selection -> (rows, counts)
         self.lock = threading.Lock()
 
@@ -328,7 +329,7 @@ def sparql_for(selection: Selection) -> str:
     chosen = selection.chosen
     if "tie" in chosen:
         # The relations of the chosen ties, as the ontology classifies them (ak:cooperativeTie, ak:hostileTie).
-        keys = sorted({r.relation_key for r in all_rows() if r.tie in chosen["tie"]} |
+        keys = sorted({key for key, tie in table().ties if tie in chosen["tie"]} |
                       {k for k, rel in ties.items() if rel.tie in chosen["tie"]})
         lines.append("  VALUES ?p { " + " ".join(f"<{relation_iri(k)}>" for k in keys) + " }  # tie: " +
                      ", ".join(chosen["tie"]))
@@ -425,3 +426,49 @@ def contested(rows: list[Row]) -> list[tuple[Row, Row]]:
                     and other.overlaps(denied.begin, denied.end):
                 out.append((other, denied))
     return out
+
+
+# --- claim views for a page of rows ------------------------------------------------------------------
+
+# A claim, its evidence and qualifiers live in its document's named graph: matching inside GRAPH ?g
+# reads the quad indexes directly, where the endpoint's default graph (a union of every asserted
+# graph) costs several times more as documents multiply.
+PAGE_QUERY = """
+SELECT ?claim ?ev ?quote ?start ?end ?hedge ?kind ?note WHERE {
+  %s
+  { GRAPH ?g { ?claim ak:evidence ?ev . ?ev oa:hasTarget ?target . ?target oa:hasSelector ?qs, ?ps .
+               ?qs oa:exact ?quote . ?ps oa:start ?start ; oa:end ?end . } }
+  UNION { GRAPH ?g { ?claim ak:hedgeCue ?hedge } }
+  UNION { GRAPH ?g { ?claim skos:editorialNote ?note } }
+  UNION { GRAPH ?g { ?claim ak:supportKind ?k } GRAPH ?o { ?k skos:prefLabel ?kind } }
+}"""
+
+
+def views(rows: list[Row]) -> list:
+    """The rows as the pages' claim views (server/describe.py ClaimView, for templates/_claim.html), in order."""
+    from alliance_kg.server.describe import ClaimView, Evidence
+
+    if not rows:
+        return []
+    out = {r.iri: ClaimView(
+        iri=r.iri, label=r.label, subject=r.subject, subject_label=r.subject_label, relation=r.relation,
+        relation_label=r.relation_label, object=r.object, object_label=r.object_label, object_is_iri=r.object_is_iri,
+        modality=str(site().iris.ONT) + r.modality.capitalize(), hedge=None,
+        polarity=str(site().iris.ONT) + r.polarity.capitalize(), time=r.time, document=r.document) for r in rows}
+    titles = {r.iri: r.document_title for r in rows}
+    values = "VALUES ?claim { " + " ".join(f"<{r.iri}>" for r in rows) + " }"
+    for s in site().engine.select(f"{SPARQL_PREFIXES}\nPREFIX ak: <{site().iris.ONT}>\n" + PAGE_QUERY % values):
+        view = out[s["claim"].value]
+        if "ev" in s and not any(e.annotation == s["ev"].value for e in view.evidence):
+            view.evidence.append(Evidence(s["ev"].value, s["quote"].value, view.document, titles[view.iri],
+                                          int(s["start"].value), int(s["end"].value)))
+        if "hedge" in s:
+            view.hedge = s["hedge"].value
+        if "note" in s:
+            view.note = s["note"].value
+        if "kind" in s and s["kind"].value not in view.support:
+            view.support.append(s["kind"].value)
+    for view in out.values():
+        view.support.sort()
+        view.evidence.sort(key=lambda e: (e.document, e.start))
+    return [out[r.iri] for r in rows]

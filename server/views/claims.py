@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request
 
 from alliance_kg.graph.formats import CSV, HTML, JSONLD
-from alliance_kg.server import describe, evidence, finding, render_helpers
+from alliance_kg.server import evidence, finding, render_helpers
 from alliance_kg.server.problems import Problem, problem
 from alliance_kg.server.views.pair import pair_data
 from alliance_kg.server.views.resources import finish
@@ -65,9 +65,7 @@ def claims_page():
         found = browse(chosen, page)
     except Problem as e:
         return e.response()
-    order = {r.iri: i for i, r in enumerate(found["rows"])}
-    views = sorted(describe.claims("VALUES ?claim { " + " ".join(f"<{i}>" for i in order) + " }"),
-                   key=lambda c: order[c.iri]) if order else []
+    views = finding.views(found["rows"])
     body = render_template("claims.html", found=found, views=views, chosen=chosen, titles=FACET_TITLES,
                            url=url, sparql=finding.sparql_for(chosen), iri=None, h=render_helpers)
     return finish(Response(body, content_type=HTML.content_type), "claims", request.query_string.decode())

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, render_template
 
 from alliance_kg.graph.formats import HTML
 from alliance_kg.graph.iris import NAME_PATTERN
-from alliance_kg.server import describe, finding, render_helpers
+from alliance_kg.server import finding, render_helpers
 from alliance_kg.server.app import site
 from alliance_kg.server.problems import Problem
 from alliance_kg.server.views.resources import finish
@@ -81,8 +81,7 @@ def pair_page(a: str, b: str):
         data = pair_data(a, b)
     except Problem as e:
         return e.response()
-    views = {c.iri: c for c in describe.claims("VALUES ?claim { " + " ".join(f"<{r.iri}>" for r in data["rows"]) + " }")} \
-        if data["rows"] else {}
+    views = {c.iri: c for c in finding.views(data["rows"])}
     lo_hi = data["axis"]
     bars = {r.iri: bar(r, *lo_hi) for r in data["dated"]} if lo_hi else {}
     base = site().iris.base + "id/"
