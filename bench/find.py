@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -97,6 +98,8 @@ def main() -> None:
                 build(config)
                 build_dir = config.build_dir
             claims = json.loads((build_dir / "manifest.json").read_text())["counts"]["claims"]
+            # The machine's load, beside each corpus's rows: figures taken on a shared machine say so.
+            print(f"<!-- {name}: load average {os.getloadavg()[0]:.1f} before measuring -->", flush=True)
             for row in measure(build_dir, name, args.repeat):
                 print(f"| {row['corpus']} | {claims} | {row['what']} | {row['urls']} | {row['cold max']:.1f} ms | "
                       f"{row['warm median']:.1f} ms | {row['warm p95']:.1f} ms |", flush=True)
