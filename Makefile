@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve build test lint bench screenshots install vendor browser clean
+.PHONY: serve build test lint bench screenshots install vendor browser virtuoso clean
 
 $(STAMP): pyproject.toml package.json
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,17 @@ server/static/vendor/yasgui/yasgui.min.js: package.json package-lock.json
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Virtuoso Open Source for the tests that run the site on a real triplestore (tests/stores.py starts it).
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; }
+
 build: install
 	$(BIN)/alliance-kg build
 
 serve: install
-	$(BIN)/alliance-kg serve
+	$(BIN)/alliance-kg serve --build-first
 
-test: install browser lint
+test: install browser virtuoso lint
 	$(BIN)/pytest -q
 
 # Lint and the type check of the public seams (configured in pyproject.toml).
@@ -44,10 +48,11 @@ lint: install
 bench: install
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/endpoint.py
+	$(BIN)/python bench/ingest.py
 
 # The README's pictures, taken by the browser test.
 screenshots: install browser
-	ALLIANCE_KG_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_browser.py tests/test_find_browser.py
+	ALLIANCE_KG_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_browser.py tests/test_browser_curate.py tests/test_find_browser.py
 
 clean:
 	rm -rf build build.* .build-* $(VENV) node_modules server/static/vendor

@@ -1,7 +1,11 @@
 """Endpoint benchmark: this endpoint against rdflib-endpoint and Oxigraph's own server, on the same
-built dataset, in one run, plus the ceiling (a constant response under the same WSGI server).
+built dataset, in one run, plus the ceiling (a constant response under the same WSGI server); and our
+endpoint in front of a remote store (`serve --store`, loaded by `alliance-kg push`) beside the embedded one.
 
-    .venv/bin/python bench/endpoint.py [--requests 1500] [--clients 8] [--seconds 15]
+    .venv/bin/python bench/endpoint.py [--requests 1500] [--clients 8] [--seconds 15] [--virtuoso]
+
+The remote backends: "ours→oxigraph" (Oxigraph's server, always) and "ours→virtuoso" (with --virtuoso;
+Virtuoso Open Source from Debian, started on a fresh database, which takes a minute or two).
 
 Every server binds to 127.0.0.1 only. The load generator is bounded in requests and time: 8 client
 threads on keep-alive connections. "uncached" asks about a different actor in every request, so the
@@ -10,6 +14,7 @@ engine's own speed shows; "cached" repeats one query (our endpoint answers from 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import shutil
@@ -25,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+from tests import stores  # noqa: E402  (the tests' own way to start a store: one place)
+
 AK = "https://w3id.org/alliance-kg/ontology#"
 ID = "https://w3id.org/alliance-kg/id/"
 
@@ -123,6 +131,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--build", type=Path, default=ROOT / "build")
+    parser.add_argument("--virtuoso", action="store_true", help="also measure ours in front of Virtuoso")
     args = parser.parse_args()
     if not (args.build / "manifest.json").exists():
         subprocess.run([str(BIN / "alliance-kg"), "build", "--build-dir", str(args.build)], check=True)
@@ -130,10 +139,22 @@ def main() -> None:
     everyone = actors(args.build)
     tmp = Path(tempfile.mkdtemp())
     processes = []
+    remote_stores = contextlib.ExitStack()
     try:
         ports = {name: free_port() for name in ("alliance-kg", "rdflib-endpoint", "oxigraph", "ceiling")}
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        processes.append(subprocess.Popen([str(BIN / "alliance-kg"), "serve", "--build", str(args.build),
+        backends = [("oxigraph", stores.oxigraph)] + ([("virtuoso", stores.virtuoso)] if args.virtuoso else [])
+        for name, start in backends:
+            (tmp / name).mkdir()
+            store = remote_stores.enter_context(start(tmp / name))
+            subprocess.run([str(BIN / "alliance-kg"), "push", "--build-dir", str(args.build), "--gsp", store.gsp_url,
+                            "--query-url", store.query_url], check=True, stdout=subprocess.DEVNULL)
+            ports[f"ours→{name}"] = free_port()
+            processes.append(subprocess.Popen([str(BIN / "alliance-kg"), "serve", "--build-dir", str(args.build),
+                                               "--port", str(ports[f"ours→{name}"]), "--workers", "2",
+                                               "--store", store.query_url],
+                                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        processes.append(subprocess.Popen([str(BIN / "alliance-kg"), "serve", "--build-dir", str(args.build),
                                            "--port", str(ports["alliance-kg"]), "--workers", "2"],
                                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         processes.append(subprocess.Popen([str(BIN / "rdflib-endpoint"), "serve", str(nquads), "--host", "127.0.0.1",
@@ -146,7 +167,8 @@ def main() -> None:
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         processes.append(subprocess.Popen([sys.executable, "-c", CONSTANT_APP, str(ports["ceiling"])],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        paths = {"alliance-kg": "/sparql", "rdflib-endpoint": "/", "oxigraph": "/query", "ceiling": "/"}
+        paths = {"alliance-kg": "/sparql", "rdflib-endpoint": "/", "oxigraph": "/query", "ceiling": "/",
+                 **{f"ours→{name}": "/sparql" for name, _ in backends}}
         for name, port in ports.items():
             wait_until_up(port, paths[name] + ("?query=ASK%7B%7D" if name != "ceiling" else ""))
 
@@ -164,7 +186,7 @@ def main() -> None:
                 queries = [template.format(actor=everyone[i % len(everyone)]) + f" # request {i}"
                            for i in range(args.requests)] if mode == "uncached" \
                     else [template.format(actor=ID + "Iran")]
-                for server in ("alliance-kg", "rdflib-endpoint", "oxigraph"):
+                for server in ("alliance-kg", "rdflib-endpoint", "oxigraph", *(f"ours→{n}" for n, _ in backends)):
                     r = load(ports[server], paths[server], queries, args.requests, args.clients, args.seconds)
                     results[(qname, mode, server)] = r
                     print(f"| {qname} | {mode} | {server} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
@@ -175,6 +197,11 @@ def main() -> None:
             print(f"- {qname}: {ours / results[(qname, 'uncached', 'rdflib-endpoint')]['rps']:.1f}× rdflib-endpoint, "
                   f"{ours / results[(qname, 'uncached', 'oxigraph')]['rps']:.2f}× oxigraph, "
                   f"{ours / ceiling['rps']:.0%} of the ceiling")
+        print("\nRemote store behind our endpoint (uncached): ours→store / ours embedded")
+        for qname in QUERIES:
+            ours = results[(qname, "uncached", "alliance-kg")]["rps"]
+            print(f"- {qname}: " + ", ".join(f"{results[(qname, 'uncached', f'ours→{n}')]['rps'] / ours:.2f}× with {n}"
+                                             for n, _ in backends))
     finally:
         for p in processes:
             p.send_signal(signal.SIGTERM)
@@ -183,6 +210,7 @@ def main() -> None:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        remote_stores.close()   # after the servers that read them
         shutil.rmtree(tmp, ignore_errors=True)
 
 

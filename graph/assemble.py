@@ -11,7 +11,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIR
 
 from alliance_kg.graph.anchor import Anchor
 from alliance_kg.graph.clean import SourceText
-from alliance_kg.graph.curation import ActorRecord, ClaimRecord, Origin, suggest
+from alliance_kg.graph.curation import ActorRecord, ClaimRecord, Origin, suggest, unknown_actor
 from alliance_kg.graph.iris import Iris
 from alliance_kg.graph.vocabulary import DCTERMS, OA, ORG, PREFIXES, PROV, SCHEMA, SKOS, SPDX, TIME, WD
 
@@ -19,7 +19,7 @@ SUPPORT_KIND_TERMS = {"financial": "FinancialSupport", "military": "MilitarySupp
                       "training": "TrainingSupport", "political": "PoliticalSupport",
                       "diplomatic": "DiplomaticSupport", "economic": "EconomicSupport"}
 # Relations reused from W3C ORG that claims may use besides the ak:relation hierarchy.
-REUSED_RELATIONS = (ORG.subOrganizationOf, ORG.headOf)
+REUSED_RELATIONS = (ORG.subOrganizationOf,)
 
 
 @dataclass
@@ -113,7 +113,7 @@ def add_document(g: Graph, source: SourceText, iris: Iris, origins: dict) -> URI
     g.add((doc, DCTERMS.title, Literal(record.title, lang=record.language)))
     g.add((doc, RDFS.label, Literal(record.title, lang=record.language)))
     g.add((doc, DCTERMS.identifier, Literal(record.id)))
-    g.add((doc, DCTERMS.language, Literal(record.language)))
+    g.add((doc, DCTERMS.language, Iris.language(record.language)))
     g.add((doc, DCTERMS.source, Literal(f"seeds/{record.file}")))
     g.add((doc, SCHEMA.text, Literal(source.text)))
     checksum = Iris.part(doc, "sha256")
@@ -129,8 +129,8 @@ def add_document(g: Graph, source: SourceText, iris: Iris, origins: dict) -> URI
         g.add((junk, iris.term("junkKind"), Literal(segment.kind)))
         g.add((junk, OA.hasSelector, selector))
         g.add((selector, RDF.type, OA.TextPositionSelector))
-        g.add((selector, OA.start, Literal(segment.start, datatype=XSD.nonNegativeInteger)))
-        g.add((selector, OA.end, Literal(segment.end, datatype=XSD.nonNegativeInteger)))
+        g.add((selector, OA.start, Literal(segment.start, datatype=XSD.integer)))
+        g.add((selector, OA.end, Literal(segment.end, datatype=XSD.integer)))
     return doc
 
 
@@ -141,9 +141,12 @@ def _object_term(claim: ClaimRecord, relation: URIRef, vocabulary: ClaimVocabula
         if datatype in (XSD.nonNegativeInteger, XSD.integer, XSD.positiveInteger):
             if not isinstance(claim.object, int) or isinstance(claim.object, bool) or claim.object < 0:
                 raise claim.fields.error("object", f"{vocabulary.short(relation)} needs a non-negative whole number, not {claim.object!r}")
-        return Literal(claim.object, datatype=datatype)
+        # Integers are published as xsd:integer, whatever the range's derived type (ontology/README.md):
+        # stores keep only xsd:integer, and the dumps must equal what the endpoint returns.
+        return Literal(claim.object, datatype=XSD.integer if datatype in (XSD.nonNegativeInteger, XSD.positiveInteger)
+                       else datatype)
     if not isinstance(claim.object, str) or claim.object not in actors:
-        raise claim.fields.error("object", f"unknown actor {claim.object!r}{suggest(str(claim.object), actors)}")
+        raise claim.fields.error("object", unknown_actor(claim.object, actors))
     return iris.entity(claim.object)
 
 
@@ -184,6 +187,14 @@ def add_claim(g: Graph, claim: ClaimRecord, anchors: list[Anchor], doc: URIRef, 
     return None
 
 
+def check_claim(claim: ClaimRecord, vocabulary: ClaimVocabulary, iris: Iris, actors: dict[str, ActorRecord]) -> None:
+    """Raise the CurationError add_claim would raise, without adding anything (to report them all first)."""
+    relation = vocabulary.resolve(claim)
+    if claim.support and not vocabulary.is_support(relation):
+        raise claim.fields.error("support", f"support kinds only qualify 'supports' claims, not {claim.relation!r}")
+    _object_term(claim, relation, vocabulary, iris, actors)
+
+
 def add_time(g: Graph, node: URIRef, claim: ClaimRecord, iris: Iris) -> None:
     interval = Iris.part(node, "time")
     g.add((node, iris.term("validDuring"), interval))
@@ -219,8 +230,8 @@ def add_evidence(g: Graph, node: URIRef, n: int, anchor: Anchor, doc: URIRef, ir
     g.add((quote, OA.prefix, Literal(anchor.prefix)))
     g.add((quote, OA.suffix, Literal(anchor.suffix)))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(anchor.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(anchor.end, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.start, Literal(anchor.start, datatype=XSD.integer)))
+    g.add((position, OA.end, Literal(anchor.end, datatype=XSD.integer)))
 
 
 def assemble(iris: Iris, ontology: Graph, actors: dict[str, ActorRecord], sources: dict[str, SourceText],

@@ -40,6 +40,75 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
+# Errors reported by one run, at most: enough to fix a batch, not a wall of text.
+MAX_ERRORS = 50
+
+
+class CurationErrors(CurationError):
+    """Several mistakes found in one run. Its file, line and field are those of the first; its
+    message lists every one (up to MAX_ERRORS), each with its own file, line and field."""
+
+    def __init__(self, errors: list[CurationError], more: int = 0):
+        self.errors, self.more = list(errors), more
+        first = self.errors[0]
+        super().__init__(first.file, first.line, first.field, first.message)
+
+    def __str__(self) -> str:
+        total = len(self.errors) + self.more
+        lines = [f"{total} errors in the curated data:"] + [f"  {e}" for e in self.errors]
+        if self.more:
+            lines.append(f"  … and {self.more} more (only the first {len(self.errors)} are shown)")
+        return "\n".join(lines)
+
+
+class ErrorLog:
+    """Collects curation errors so that one run reports all of them (up to a cap), not only the first."""
+
+    def __init__(self, cap: int = MAX_ERRORS):
+        self.cap, self.errors, self.more = cap, [], 0
+
+    def add(self, error: CurationError) -> None:
+        for one in getattr(error, "errors", [error]):
+            if len(self.errors) < self.cap:
+                self.errors.append(one)
+            else:
+                self.more += 1
+        self.more += getattr(error, "more", 0)
+
+    def attempt(self, function, *args, default=None):
+        """function(*args), or `default` after logging its CurationError."""
+        try:
+            return function(*args)
+        except CurationError as e:
+            self.add(e)
+            return default
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1 and not self.more:
+            raise self.errors[0]
+        if self.errors:
+            raise CurationErrors(self.errors, self.more)
+
+
+def _each(errors: ErrorLog | None, count: int, body) -> None:
+    """body(i) for each item; a mistake in one item is logged and the next item is read (or, with no
+    log, the first mistake is raised)."""
+    for i in range(count):
+        if errors is None:
+            body(i)
+        else:
+            errors.attempt(body, i)
+
+
+def unknown_actor(name: Any, actors, actors_file: Path | None = None) -> str:
+    """The message for an id that is not an actor: the closest id, and how to add a new one."""
+    if actors_file is None:
+        actors_file = next((a.origin.file for a in actors.values()), None) if isinstance(actors, dict) else None
+    where = display_path(actors_file) if actors_file else "actors.yaml"
+    return (f"unknown actor {name!r}{suggest(str(name), actors)}; to add one, append to {where} an entry "
+            f"`- id: {name}` with `class:` (one of {', '.join(ACTOR_CLASSES)}) and `label:`")
+
+
 # --- YAML with line numbers -----------------------------------------------------------------
 
 class Located(dict):
@@ -251,11 +320,13 @@ def _item(top: Fields, key: str, index: int) -> Fields:
     return Fields(top.path, top.mapping[key][index], f"{key}[{index}]")
 
 
-def load_documents(path: Path) -> list[DocumentRecord]:
+def load_documents(path: Path, errors: ErrorLog | None = None) -> list[DocumentRecord]:
     data = load_yaml(path)
     top = _top_list(path, data, "documents")
-    records, seen = [], set()
-    for i in range(len(data["documents"])):
+    records: list[DocumentRecord] = []
+    seen: set[str] = set()
+
+    def one(i: int) -> None:
         f = _item(top, "documents", i)
         f.check_keys({"id", "file", "sha256", "title", "language", "junk"})
         doc_id = f.name("id")
@@ -279,14 +350,16 @@ def load_documents(path: Path) -> list[DocumentRecord]:
         records.append(DocumentRecord(doc_id, f.get("file"), sha, f.get("title"),
                                       f.get("language", required=False, default="en"), junk,
                                       Origin(path, f.line), f))
+    _each(errors, len(data["documents"]), one)
     return records
 
 
-def load_actors(path: Path) -> dict[str, ActorRecord]:
+def load_actors(path: Path, errors: ErrorLog | None = None) -> dict[str, ActorRecord]:
     data = load_yaml(path)
     top = _top_list(path, data, "actors")
     actors: dict[str, ActorRecord] = {}
-    for i in range(len(data["actors"])):
+
+    def one(i: int) -> None:
         f = _item(top, "actors", i)
         f.check_keys({"id", "class", "label", "altLabels", "description", "governmentOf", "wikidata",
                       "wikidata_unverified"})   # unverified QIDs are kept for review, never published
@@ -311,14 +384,20 @@ def load_actors(path: Path) -> dict[str, ActorRecord]:
         actors[actor_id] = ActorRecord(actor_id, cls, f.get("label"), list(alt),
                                        f.get("description", required=False),
                                        f.name("governmentOf", required=False), wikidata, Origin(path, f.line))
-    for actor in actors.values():
+    _each(errors, len(data["actors"]), one)
+    ids = list(actors)
+
+    def government(i: int) -> None:
+        actor = actors[ids[i]]
         if actor.government_of and actor.government_of not in actors:
             raise CurationError(path, actor.origin.line, f"actor {actor.id}.governmentOf",
-                                f"unknown actor {actor.government_of!r}{suggest(actor.government_of, actors)}")
+                                unknown_actor(actor.government_of, actors, path))
+    _each(errors, len(ids), government)
     return actors
 
 
-def load_claims(path: Path, documents: dict[str, DocumentRecord], actors: dict[str, ActorRecord]) -> list[ClaimRecord]:
+def load_claims(path: Path, documents: dict[str, DocumentRecord], actors: dict[str, ActorRecord],
+                errors: ErrorLog | None = None) -> list[ClaimRecord]:
     data = load_yaml(path)
     top = _top_list(path, data, "claims")
     doc_id = Fields(path, data, "").get("document")
@@ -328,8 +407,10 @@ def load_claims(path: Path, documents: dict[str, DocumentRecord], actors: dict[s
     if path.stem != doc_id:
         raise CurationError(path, data.key_lines.get("document"), "document",
                             f"file name {path.name!r} must be <document id>.yaml ({doc_id}.yaml)")
-    claims, seen = [], {}
-    for i in range(len(data["claims"])):
+    claims: list[ClaimRecord] = []
+    seen: dict[str, int] = {}
+
+    def one(i: int) -> None:
         f = _item(top, "claims", i)
         f.check_keys({"id", "subject", "relation", "object", "modality", "hedge", "polarity", "support",
                       "time", "evidence", "note"})
@@ -339,7 +420,7 @@ def load_claims(path: Path, documents: dict[str, DocumentRecord], actors: dict[s
         seen[claim_id] = f.line
         subject = f.name("subject")
         if subject not in actors:
-            raise f.error("subject", f"unknown actor {subject!r}{suggest(subject, actors)}")
+            raise f.error("subject", unknown_actor(subject, actors))
         obj = f.get("object", (str, int, float))
         modality = f.get("modality", required=False, default="asserted")
         if modality not in ("asserted", "hedged"):
@@ -383,4 +464,5 @@ def load_claims(path: Path, documents: dict[str, DocumentRecord], actors: dict[s
         claims.append(ClaimRecord(claim_id, doc_id, subject, f.get("relation"), obj, modality, hedge,
                                   polarity, list(support), time, evidence, f.get("note", required=False),
                                   Origin(path, f.line), f))
+    _each(errors, len(data["claims"]), one)
     return claims

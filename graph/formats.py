@@ -47,7 +47,9 @@ TURTLE = _oxigraph("turtle", ox.RdfFormat.TURTLE, ("application/x-turtle",))
 NTRIPLES = _oxigraph("ntriples", ox.RdfFormat.N_TRIPLES, ("text/plain",))
 RDFXML = _oxigraph("rdfxml", ox.RdfFormat.RDF_XML)
 # The W3C format registry names JSON-LD http://www.w3.org/ns/formats/JSON-LD (pyoxigraph 0.5 says otherwise).
-JSONLD = _oxigraph("jsonld", ox.RdfFormat.JSON_LD, iri="http://www.w3.org/ns/formats/JSON-LD")
+# application/json is accepted for it (named exactly): JSON-LD is JSON, and a JSON client asking a
+# linked-data IRI for JSON should get the description, not 406.
+JSONLD = _oxigraph("jsonld", ox.RdfFormat.JSON_LD, ("application/json",), iri="http://www.w3.org/ns/formats/JSON-LD")
 TRIG = _oxigraph("trig", ox.RdfFormat.TRIG)
 NQUADS = _oxigraph("nquads", ox.RdfFormat.N_QUADS)
 GRAPH_FORMATS = (TURTLE, NTRIPLES, RDFXML, JSONLD, TRIG, NQUADS)
@@ -65,6 +67,32 @@ OCTETS = Format("octets", "application/octet-stream", None, charset=False)
 ALL = RESULT_FORMATS + GRAPH_FORMATS + (HTML,)
 # What a published file can be: the graph formats plus the build's reports and manifest.
 FILE_FORMATS = GRAPH_FORMATS + (HTML, JSON, TEXT, GZIP, SQLITE)
+
+
+# Short names clients send in `format=`, `output=` or `results=` beside Accept (SPARQLWrapper sends
+# all three; Virtuoso reads `format`, Fuseki `output`), by what each means for a result set and for
+# a graph. A name with no meaning for the query form (`csv` for CONSTRUCT) is no override at all.
+CLIENT_NAMES: dict[str, tuple[Format | None, Format | None]] = {
+    "json": (SPARQL_JSON, JSONLD), "xml": (SPARQL_XML, RDFXML), "csv": (CSV, None), "tsv": (TSV, None),
+    "srj": (SPARQL_JSON, None), "srx": (SPARQL_XML, None),
+    "turtle": (None, TURTLE), "ttl": (None, TURTLE), "n3": (None, TURTLE),   # Turtle is N3's subset clients read
+    "rdf": (None, RDFXML), "rdf+xml": (None, RDFXML), "rdfxml": (None, RDFXML), "rdf/xml": (None, RDFXML),
+    "json-ld": (None, JSONLD), "jsonld": (None, JSONLD),
+    "nt": (None, NTRIPLES), "ntriples": (None, NTRIPLES), "n-triples": (None, NTRIPLES),
+    "trig": (None, TRIG), "nq": (None, NQUADS), "nquads": (None, NQUADS), "n-quads": (None, NQUADS),
+}
+
+
+def by_client_name(value: str, among) -> Format | None:
+    """The format a client's `format=` value names among `among`, or None (unknown, or unfit here):
+    our own names, the short names of CLIENT_NAMES, or a media type."""
+    value = value.strip()
+    found = by_name(value, among) or by_media_type(value, among)
+    if found is None:
+        for candidate in CLIENT_NAMES.get(value.lower(), ()):
+            if candidate is not None and candidate in among:
+                return candidate
+    return found
 
 
 def of_file(name: str) -> Format:

@@ -75,6 +75,14 @@ class Iris:
         return URIRef(f"{self.base}claim/{check_name(doc_id, 'document id')}/{check_name(slug, 'claim id')}")
 
     @staticmethod
+    def language(code: str) -> URIRef:
+        """A language as a resource (dcterms:language's range is dcterms:LinguisticSystem): the Library
+        of Congress's ISO 639-1 IRI for a two-letter code, ISO 639-2 for a three-letter one."""
+        code = code.strip().lower()
+        scheme = "iso639-1" if len(code) == 2 else "iso639-2"
+        return URIRef(f"http://id.loc.gov/vocabulary/{scheme}/{code}")
+
+    @staticmethod
     def part(resource: URIRef, fragment: str) -> URIRef:
         """A sub-resource that lives on its parent's page (evidence, selectors, time, junk)."""
         return URIRef(f"{resource}#{fragment}")

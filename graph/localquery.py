@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from alliance_kg.graph.release import current
+
 
 class LocalQueryError(Exception):
     pass
@@ -20,12 +22,12 @@ class LocalDataset:
 
     @classmethod
     def open(cls, build_dir: Path) -> "LocalDataset":
-        manifest_path = Path(build_dir) / "manifest.json"
-        if not manifest_path.is_file():
+        version = current(Path(build_dir))    # one version, even if a build is published meanwhile
+        if version is None:
             raise LocalQueryError(f"no built dataset in {build_dir}: run `alliance-kg build` first")
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
         store = ox.Store()
-        store.bulk_load(path=str(Path(build_dir) / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(version / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
         inferred = manifest["base"] + "graph/inferred"
         asserted = [ox.NamedNode(g) for g in manifest["graphs"] if g != inferred]
         return cls(store, asserted, ox.NamedNode(inferred))

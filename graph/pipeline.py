@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from rdflib import Graph
 
 from alliance_kg.graph.anchor import anchor_claim
-from alliance_kg.graph.assemble import AssembledDataset, assemble
+from alliance_kg.graph.assemble import AssembledDataset, ClaimVocabulary, assemble, check_claim
 from alliance_kg.graph.clean import SourceText, read_source
 from alliance_kg.graph.config import DEFAULT_BASE, BuildConfig
-from alliance_kg.graph.curation import BuildError, CurationError, load_actors, load_claims, load_documents
+from alliance_kg.graph.curation import BuildError, CurationError, ErrorLog, load_actors, load_claims, load_documents
 from alliance_kg.graph.docs import write_ontology_html
 from alliance_kg.graph.iris import Iris
 from alliance_kg.graph.load import load_context, load_turtle, rebase
@@ -62,18 +62,32 @@ class BuildResult:
 def check(config: BuildConfig, timings: Timings | None = None) -> Checked:
     timings = timings or Timings()
     iris = Iris(config.base)
+    # Every mistake of the curated files is collected (up to a cap) and reported together, each with
+    # its file, line and field; the build goes on to the next stage only when there is none.
+    errors = ErrorLog()
     with timings.stage("parse"):
         ontology = load_turtle(config.ontology_file, config.base)
-        documents = {d.id: d for d in load_documents(config.documents_file)}
-        actors = load_actors(config.actors_file)
+        documents = {d.id: d for d in errors.attempt(load_documents, config.documents_file, errors, default=[])}
+        actors = errors.attempt(load_actors, config.actors_file, errors, default={})
+        errors.raise_if_any()    # claims are judged against the documents and actors: those come first
         claims = []
         for path in sorted(config.claims_dir.glob("*.yaml")):
-            claims.extend(load_claims(path, documents, actors))
+            claims.extend(errors.attempt(load_claims, path, documents, actors, errors, default=[]))
     with timings.stage("clean"):
-        sources: dict[str, SourceText] = {d.id: read_source(d, config.documents_dir, config.documents_file)
-                                          for d in documents.values()}
+        sources: dict[str, SourceText] = {}
+        for d in documents.values():
+            source = errors.attempt(read_source, d, config.documents_dir, config.documents_file)
+            if source is not None:
+                sources[d.id] = source
     with timings.stage("anchor"):
-        anchors = {iris.claim(c.document, c.id): anchor_claim(sources[c.document], c) for c in claims}
+        anchors = {}
+        for c in claims:
+            if c.document in sources:
+                anchors[iris.claim(c.document, c.id)] = errors.attempt(anchor_claim, sources[c.document], c, errors)
+        vocabulary = ClaimVocabulary.from_ontology(ontology, iris)
+        for c in claims:
+            errors.attempt(check_claim, c, vocabulary, iris, actors)
+        errors.raise_if_any()
     with timings.stage("assemble"):
         assembled = assemble(iris, ontology, actors, sources, claims, anchors)
     with timings.stage("validate"):

@@ -88,12 +88,38 @@ def sha256(path: Path) -> str:
 
 
 # Said in the file itself, for readers of void.ttl who never see this code.
-VOID_HEADER = (b"# VoID + DCAT description of this build. Each distribution carries its size and SHA-256,\n"
-               b"# except void.ttl (a file cannot hold its own checksum) and manifest.json (written after\n"
-               b"# void.ttl, it lists void.ttl's checksum): see manifest.json for void.ttl's.\n")
+VOID_HEADER = (b"# VoID + DCAT description of this build. Each file is a distribution (with its size and SHA-256)\n"
+               b"# of what it holds: the data files of the dataset, the ontology files of the ontology, the rest\n"
+               b"# of the build's other outputs. Except void.ttl (a file cannot hold its own checksum) and\n"
+               b"# manifest.json (written after void.ttl, it lists void.ttl's checksum).\n")
+DATA_FILES = ("dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld")
 
 
-def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int], total: int) -> Graph:
+def distributed(iris: Iris, name: str) -> tuple[URIRef, str]:
+    """Which resource a published file is a distribution of, and that resource's title: only the
+    data files are distributions of the dataset (DCAT: a distribution is the dataset in some form)."""
+    if name in DATA_FILES:
+        return iris.dataset, "alliance-kg"
+    if name.startswith("ontology."):
+        return iris.ontology, "alliance-kg ontology"
+    if name == "shapes.ttl":
+        return iris.shapes, "alliance-kg SHACL shapes"
+    return URIRef(f"{iris.dataset}#build-outputs"), "alliance-kg build outputs (reports, context, example queries)"
+
+
+def vocabularies(quads) -> list[str]:
+    """The namespaces of every property and class the data uses (void:vocabulary)."""
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    terms = set()
+    for q in quads:
+        terms.add(q.predicate.value)
+        if q.predicate.value == rdf_type and isinstance(q.object, ox.NamedNode):
+            terms.add(q.object.value)
+    return sorted({t[:max(t.rfind("#"), t.rfind("/")) + 1] for t in terms})
+
+
+def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int], total: int,
+                     vocabulary: list[str] | None = None) -> Graph:
     g = Graph()
     dataset = iris.dataset
     g.add((dataset, RDF.type, VOID.Dataset))
@@ -103,16 +129,24 @@ def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int]
         "Evidence-anchored claims about geopolitical alliances and proxy relationships, with every fact "
         "pointing at the passage of the source document that states it.", lang="en")))
     g.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-    g.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
+    g.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))   # distinct triples of all graphs
     g.add((dataset, VOID.sparqlEndpoint, iris.sparql))
-    g.add((dataset, VOID.vocabulary, URIRef(str(iris.ONT))))
+    for namespace in vocabulary or [str(iris.ONT)]:
+        g.add((dataset, VOID.vocabulary, URIRef(namespace)))
     g.add((dataset, VOID.uriSpace, Literal(iris.base + "id/")))
+    # Each named graph is a subset (a void:Dataset that is also the sd:Graph of an sd:NamedGraph):
+    # sd:name belongs to the sd:NamedGraph, not to the void:Dataset.
     for name, count in sorted(graph_counts.items()):
-        subset = URIRef(f"{dataset}#graph-{name[len(iris.base) + len('graph/'):].replace('/', '-')}")
+        key = name[len(iris.base) + len("graph/"):].replace("/", "-")
+        subset = URIRef(f"{dataset}#graph-{key}")
+        named = URIRef(f"{dataset}#named-graph-{key}")
         g.add((dataset, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))
-        g.add((subset, SD.name, URIRef(name)))
+        g.add((subset, RDF.type, SD.Graph))
         g.add((subset, VOID.triples, Literal(count, datatype=XSD.integer)))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+        g.add((named, SD.graph, subset))
     service = iris.sparql
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, DCAT.endpointURL, iris.sparql))
@@ -121,7 +155,12 @@ def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int]
     for f in files:
         download = URIRef(f"{iris.base}download/{f['name']}")
         distribution = URIRef(f"{dataset}#distribution-{f['name'].replace('.', '-')}")
-        g.add((dataset, DCAT.distribution, distribution))
+        resource, title = distributed(iris, f["name"])
+        if resource != dataset:
+            g.add((resource, RDF.type, DCAT.Dataset))
+            g.add((resource, DCTERMS.title, Literal(title, lang="en")))
+            g.add((resource, DCTERMS.relation, dataset))
+        g.add((resource, DCAT.distribution, distribution))
         g.add((distribution, RDF.type, DCAT.Distribution))
         g.add((distribution, DCAT.downloadURL, download))
         g.add((distribution, DCAT.mediaType,
@@ -132,7 +171,7 @@ def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int]
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(f["sha256"], datatype=XSD.hexBinary)))
-        if f["name"] in ("dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld"):
+        if f["name"] in DATA_FILES:
             g.add((dataset, VOID.dataDump, download))
     return g
 
@@ -149,11 +188,12 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
     ox.serialize(quads, str(out / "dataset.trig"), ox.RdfFormat.TRIG, prefixes=table)
     ox.serialize(triples, str(out / "dataset.ttl"), ox.RdfFormat.TURTLE, prefixes=table)
     ox.serialize(triples, str(out / "dataset.nt"), ox.RdfFormat.N_TRIPLES)
-    merged = Graph()
+    # JSON-LD keeps the named graphs (one graph object per graph), like TriG and N-Quads.
+    named = Dataset()
     for prefix, namespace in table.items():
-        merged.bind(prefix, namespace, replace=True)
-    merged.parse(data=(out / "dataset.nt").read_bytes(), format="nt")
-    (out / "dataset.jsonld").write_bytes(jsonld(merged, context))
+        named.bind(prefix, namespace, replace=True)
+    named.parse(data=nquads, format="nquads")
+    (out / "dataset.jsonld").write_bytes(jsonld(named, context))
     onto = graph_triples(ontology)
     ox.serialize(onto, str(out / "ontology.ttl"), ox.RdfFormat.TURTLE, prefixes=table)
     ox.serialize(onto, str(out / "ontology.rdf"), ox.RdfFormat.RDF_XML, prefixes=table)
@@ -176,13 +216,16 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
     files = [{"name": p.name, "media_type": of_file(p.name).media_type,
               "bytes": p.stat().st_size, "sha256": sha256(p)} for p in sorted(out.iterdir())]
     # void.ttl describes every other file; it cannot hold its own checksum, nor the manifest's.
-    void = void_description(iris, files, graph_counts, len(triples))
+    void = void_description(iris, files, graph_counts, len(triples), vocabularies(quads))
     (out / "void.ttl").write_bytes(VOID_HEADER + ox.serialize(graph_triples(void), format=ox.RdfFormat.TURTLE,
                                                               prefixes=table))
     files.append({"name": "void.ttl", "media_type": "text/turtle", "bytes": (out / "void.ttl").stat().st_size,
                   "sha256": sha256(out / "void.ttl")})
     files.sort(key=lambda f: f["name"])
-    manifest = {"version": hashlib.sha256(nquads).hexdigest()[:16], "base": iris.base, "files": files,
+    # The version names every published byte, not only the data: a changed example query or download
+    # is a new version too, so no ETag or cached page can outlive what it was computed from.
+    version = hashlib.sha256("".join(f"{f['name']} {f['sha256']}\n" for f in files).encode()).hexdigest()[:16]
+    manifest = {"version": version, "base": iris.base, "files": files,
                 "graphs": dict(sorted(graph_counts.items())),
                 "counts": {**counts, "triples": len(quads), "inferred": graph_counts.get(str(iris.inferred_graph), 0)}}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")

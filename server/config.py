@@ -45,9 +45,27 @@ class ServerConfig:
     workers: int = field(default_factory=lambda: _env("workers", 2, int))               # query processes
     max_waiting: int = field(default_factory=lambda: _env("max_waiting", 8, int))       # queued before 503
     threads: int = field(default_factory=lambda: _env("threads", 16, int))              # WSGI threads
-    cache_entries: int = field(default_factory=lambda: _env("cache_entries", 1024, int))
+    # --- memory: caches are bounded in bytes (an answer or file over the entry limit is not kept) ---
+    cache_bytes: int = field(default_factory=lambda: _env("cache_bytes", 32 * 1024 * 1024, int))        # SPARQL answers
+    page_cache_bytes: int = field(default_factory=lambda: _env("page_cache_bytes", 32 * 1024 * 1024, int))  # gzipped files
+    cache_max_entry_bytes: int = field(default_factory=lambda: _env("cache_max_entry_bytes", 1024 * 1024, int))
+    page_max_entry_bytes: int = field(default_factory=lambda: _env("page_max_entry_bytes", 8 * 1024 * 1024, int))
+    # --- reloading: seconds between looks at the build's `current` pointer (0: only on SIGHUP) ---
+    reload_interval: float = field(default_factory=lambda: _env("reload_interval", 1.0, float))
+    # A remote SPARQL 1.1 query endpoint holding the pushed dataset (`serve --store`); empty: embedded.
+    store: str = field(default_factory=lambda: _env("store", ""))
+    store_auth: str = field(default_factory=lambda: _env("store_auth", ""))              # user:password
+    # Bytes read from the store per answer; the row cap usually stops reading long before.
+    store_max_bytes: int = field(default_factory=lambda: _env("store_max_bytes", 64 * 1024 * 1024, int))
     # SERVICE endpoints that queries may call; empty means no outbound request, ever.
     service_allowlist: tuple = field(default_factory=lambda: _env("service_allowlist", (), tuple))
+
+    def __post_init__(self):
+        # Checked here, not only by the CLI: ALLIANCE_KG_PORT=99999 must not listen somewhere else.
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port {self.port} is not a TCP port (0-65535; 0 picks a free one)")
+        if self.workers < 1 or self.threads < 1:
+            raise ValueError("workers and threads must each be at least 1")
 
     def replace(self, **changes) -> "ServerConfig":
         values = {f.name: getattr(self, f.name) for f in fields(self)}

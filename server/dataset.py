@@ -1,4 +1,4 @@
-"""The published dataset as the server sees it: one immutable build directory.
+"""The published dataset as the server sees it: one immutable version directory (graph/release.py).
 
 `alliance-kg build` writes `manifest.json` beside the data files; its `version` (a digest of the
 dataset) keys caches and ETags, so a new build invalidates every cached answer and page.
@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from alliance_kg.graph import release
 
 
 class DatasetMissing(FileNotFoundError):
@@ -33,7 +35,8 @@ class PublishedDataset:
 
     @classmethod
     def open(cls, directory: Path) -> "PublishedDataset":
-        directory = Path(directory)
+        """The version a build directory publishes (its `current` one), or a version's own directory."""
+        directory = release.current(Path(directory)) or Path(directory)
         manifest_path = directory / "manifest.json"
         if not manifest_path.is_file():
             raise DatasetMissing(f"no built dataset in {directory} (run `alliance-kg build`)")

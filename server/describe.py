@@ -26,8 +26,17 @@ def value(term) -> str | None:
 
 # --- RDF: the quads a document about a resource holds ------------------------------------------
 
-# A claim node and everything that hangs off it (its time, evidence, targets, selectors).
-CLAIM_PARTS = "(ak:evidence|oa:hasTarget|oa:hasSelector|ak:validDuring|time:hasBeginning|time:hasEnd)*"
+# A claim node and everything that hangs off it (its time, evidence, targets, selectors), as the
+# model's fixed-length paths (ontology/MODEL.md) rather than `(…)*`: the same answer on a standard
+# store, and also right on Virtuoso, which drops the zero-length matches of `*` from a variable start.
+CLAIM_PART_PATHS = ("ak:validDuring", "ak:validDuring/time:hasBeginning", "ak:validDuring/time:hasEnd",
+                    "ak:evidence", "ak:evidence/oa:hasTarget", "ak:evidence/oa:hasTarget/oa:hasSelector")
+
+
+def claim_parts(claim: str) -> str:
+    """A group binding ?s to the claim (a term or a variable) and to each of its parts."""
+    return " UNION ".join([f"{{ {claim} a ak:Claim . BIND({claim} AS ?s) }}"] +
+                          [f"{{ {claim} {path} ?s }}" for path in CLAIM_PART_PATHS])
 
 
 def quads_about(iri: str, kind: str) -> list[ox.Quad]:
@@ -38,10 +47,10 @@ def quads_about(iri: str, kind: str) -> list[ox.Quad]:
           {{ GRAPH ?g {{ {e} ?p ?o }} BIND({e} AS ?s) }}
           UNION {{ GRAPH ?g {{ ?s ?p {e} }} BIND({e} AS ?o) FILTER(?p != rdf:subject && ?p != rdf:object) }}
           UNION {{ GRAPH ?cg {{ ?claim a ak:Claim ; rdf:subject|rdf:object {e} . }}
-                   GRAPH ?g {{ ?claim {CLAIM_PARTS} ?s . ?s ?p ?o }} }}
+                   GRAPH ?g {{ {claim_parts("?claim")} ?s ?p ?o }} }}
           UNION {{ GRAPH ?g {{ ?s a ak:Inference ; rdf:subject|rdf:object {e} ; ?p ?o }} }}"""
     elif kind == "claim":
-        pattern = f"{{ GRAPH ?g {{ {e} {CLAIM_PARTS} ?s . ?s ?p ?o }} }}"
+        pattern = f"{{ GRAPH ?g {{ {claim_parts(e)} ?s ?p ?o }} }}"
     elif kind == "graph":
         pattern = f"{{ GRAPH {e} {{ ?s ?p ?o }} BIND({e} AS ?g) }}"
     else:   # a document: its own description, its junk segments and checksum (fragments of it)
@@ -231,3 +240,25 @@ def document(iri: str) -> DocumentView | None:
     return DocumentView(iri, r["title"].value, r["id"].value, r["text"].value, r["sha"].value, r["source"].value,
                         [(int(j["start"].value), int(j["end"].value), j["kind"].value) for j in junk],
                         claims(f"?claim prov:wasDerivedFrom <{iri}> ."))
+
+
+@dataclass
+class ActorEntry:
+    iri: str
+    label: str
+    kinds: list[str]
+    claims: int
+
+
+def actors() -> list[ActorEntry]:
+    """Every actor, place and event of the actors graph, by label, with how many claims name it."""
+    graph = site().iris.actors_graph
+    rows = site().engine.select(_prefixes() + f"""
+      SELECT ?a ?label (GROUP_CONCAT(DISTINCT ?kind; SEPARATOR="\\u001f") AS ?kinds) (COUNT(DISTINCT ?claim) AS ?claims) WHERE {{
+        GRAPH <{graph}> {{ ?a rdfs:label ?label ; a ?class }}
+        OPTIONAL {{ ?class rdfs:label ?kind }}
+        OPTIONAL {{ ?claim a ak:Claim ; rdf:subject|rdf:object ?a }}
+      }} GROUP BY ?a ?label""", graphs="all")
+    entries = [ActorEntry(r["a"].value, r["label"].value, sorted(k for k in r["kinds"].value.split("\x1f") if k),
+                          int(r["claims"].value)) for r in rows]
+    return sorted(entries, key=lambda e: (e.label.casefold(), e.iri))

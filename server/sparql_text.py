@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 _TOKEN = re.compile(r"""
       (?P<ws>\s+)
@@ -40,6 +41,9 @@ class RequestShape:
     form: str | None                  # SELECT, ASK, CONSTRUCT, DESCRIBE, UPDATE, or None if unclear
     services: list[Service] = field(default_factory=list)
     has_dataset_clause: bool = False  # FROM or FROM NAMED
+    from_graphs: list[str] = field(default_factory=list)        # FROM <iri>, resolved
+    from_named_graphs: list[str] = field(default_factory=list)  # FROM NAMED <iri>, resolved
+    undeclared: list[tuple[str, int, int]] = field(default_factory=list)  # (prefix, line, column) used, never declared
 
     @property
     def is_update(self) -> bool:
@@ -54,24 +58,41 @@ def tokens(text: str):
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind not in ("ws", "comment"):
-            yield kind, match.group()
+            yield kind, match.group(), match.start()
 
 
-def analyze(text: str) -> RequestShape:
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def analyze(text: str, base_iri: str | None = None) -> RequestShape:
+    """What the request is; relative IRIs (FROM <g>) resolve against BASE, else against `base_iri`."""
     prefixes: dict[str, str] = {}
-    base = ""
+    base = base_iri or ""
     shape = RequestShape(form=None)
-    items = list(tokens(text))
+    located = list(tokens(text))
+    items = [(kind, value) for kind, value, _ in located]
+
+    def resolve(kind: str, value: str) -> str | None:
+        if kind == "iri":
+            return urljoin(base, value[1:-1]) if base else value[1:-1]
+        prefix, _, local = value.partition(":")
+        namespace = prefixes.get(prefix)
+        return namespace + local if namespace is not None else None
+
     i = 0
     while i < len(items):
         kind, value = items[i]
+        if kind == "pname" and value.partition(":")[0] not in prefixes:
+            shape.undeclared.append((value.partition(":")[0] + ":",) + _position(text, located[i][2]))
         upper = value.upper() if kind == "word" else ""
         if upper == "PREFIX" and i + 2 < len(items) and items[i + 1][0] == "pname" and items[i + 2][0] == "iri":
             prefixes[items[i + 1][1][:-1]] = items[i + 2][1][1:-1]
             i += 3
             continue
         if upper == "BASE" and i + 1 < len(items) and items[i + 1][0] == "iri":
-            base = items[i + 1][1][1:-1]
+            base = urljoin(base, items[i + 1][1][1:-1]) if base else items[i + 1][1][1:-1]
             i += 2
             continue
         if shape.form is None and upper in QUERY_FORMS:
@@ -80,6 +101,12 @@ def analyze(text: str) -> RequestShape:
             shape.form = "UPDATE"
         elif upper == "FROM":
             shape.has_dataset_clause = True
+            named = i + 1 < len(items) and items[i + 1][0] == "word" and items[i + 1][1].upper() == "NAMED"
+            j = i + 2 if named else i + 1
+            if j < len(items) and items[j][0] in ("iri", "pname"):
+                iri = resolve(*items[j])
+                if iri is not None:
+                    (shape.from_named_graphs if named else shape.from_graphs).append(iri)
         elif upper == "SERVICE":
             j = i + 1
             if j < len(items) and items[j][0] == "word" and items[j][1].upper() == "SILENT":
@@ -96,3 +123,24 @@ def analyze(text: str) -> RequestShape:
                 shape.services.append(Service(None, target))
         i += 1
     return shape
+
+
+_PARSER_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+
+
+def readable_syntax_error(shape: RequestShape, parser_message: str, iris) -> str:
+    """The parser's complaint in words a query writer can act on: an undeclared prefix is named with
+    its position and the prefixes the dataset uses; otherwise the parser's line and column are spelt
+    out (Oxigraph lists the grammar's expectations, which stay as its detail)."""
+    from alliance_kg.graph.publish import prefixes
+
+    if shape.undeclared:
+        prefix, line, column = shape.undeclared[0]
+        known = ", ".join(f"PREFIX {name}: <{namespace}>" for name, namespace in sorted(prefixes(iris).items()))
+        return (f"unknown prefix '{prefix}' at line {line}, column {column}: declare it with PREFIX. "
+                f"The prefixes this dataset uses: {known}")
+    match = _PARSER_POSITION.match(parser_message)
+    if match:
+        return (f"syntax error at line {match.group(1)}, column {match.group(2)}: "
+                f"{parser_message[match.end():]}")
+    return parser_message

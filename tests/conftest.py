@@ -1,9 +1,16 @@
-"""Shared fixtures: one real build of the seeds per test session, and an app over it."""
+"""Shared fixtures: one real build of the seeds per test session, and an app over it.
+
+The app runs on a backend: `embedded` (pyoxigraph in-process, the default), or a real triplestore
+the fixtures start themselves and load with `alliance-kg push`: `oxigraph` (Oxigraph's server, from
+PyPI) and `virtuoso` (Virtuoso Open Source, from Debian). A test module opts into every backend with
+`pytestmark = stores.BACKENDS`; every other module gets the embedded one.
+"""
 from __future__ import annotations
 
 import pytest
 
 from alliance_kg.graph.config import BuildConfig
+from tests import stores
 
 
 @pytest.fixture(scope="session")
@@ -17,11 +24,40 @@ def build_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(build_dir):
+def oxigraph_server(tmp_path_factory):
+    with stores.oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    with stores.virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def backend(request):
+    return getattr(request, "param", "embedded")
+
+
+@pytest.fixture(scope="session")
+def store_url(backend, build_dir, request):
+    """The query endpoint of the backend's store, loaded with the build ("" for the embedded one)."""
+    if backend == "embedded":
+        return ""
+    from alliance_kg.push import push
+
+    server = request.getfixturevalue(f"{backend}_server")
+    push(build_dir, server.gsp_url, server.query_url)
+    return server.query_url
+
+
+@pytest.fixture(scope="session")
+def app(build_dir, store_url):
     from alliance_kg.server.app import create_app
     from alliance_kg.server.config import ServerConfig
 
-    application = create_app(ServerConfig(build_dir=build_dir))
+    application = create_app(ServerConfig(build_dir=build_dir, store=store_url))
     application.testing = True
     yield application
     application.extensions["alliance_kg"].close()

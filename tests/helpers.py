@@ -34,3 +34,44 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def published_dir(build_dir: Path) -> Path:
+    """The directory of the version a build directory publishes (build/versions/<version>)."""
+    from alliance_kg.graph.release import current
+
+    version = current(build_dir)
+    assert version is not None, f"no published version in {build_dir}"
+    return version
+
+
+# --- expectations computed from the curated data (so that curating a new document breaks no test) ---
+
+def curated_documents(config: BuildConfig | None = None) -> list[str]:
+    """The ids of the documents the corpus curates (documents.yaml)."""
+    import yaml
+    config = config or BuildConfig.for_corpus()
+    return [d["id"] for d in yaml.safe_load(config.documents_file.read_text(encoding="utf-8"))["documents"]]
+
+
+def curated_claims(config: BuildConfig | None = None) -> dict[str, int]:
+    """Claims per document, as the curated claim files hold them."""
+    import yaml
+    config = config or BuildConfig.for_corpus()
+    return {p.stem: len(yaml.safe_load(p.read_text(encoding="utf-8"))["claims"]) for p in config.claims_dir.glob("*.yaml")}
+
+
+def expected_graphs(config: BuildConfig | None = None, base: str = BASE) -> set[str]:
+    """Every named graph a build publishes: ontology, actors, inferred, and one per document."""
+    return {f"{base}graph/{name}" for name in ("ontology", "actors", "inferred")} | \
+        {f"{base}graph/document/{d}" for d in curated_documents(config)}
+
+
+def scratch_corpus(tmp_path: Path) -> Corpus:
+    """A private corpus with copies of the repository's curated files AND its documents, so a test
+    can add documents and accept claims into it."""
+    root = tmp_path / "corpus"
+    shutil.copytree(REPOSITORY_CORPUS, root, ignore=shutil.ignore_patterns("corpus.yaml", "proposed"))
+    shutil.copytree(Corpus.open(REPOSITORY_CORPUS).documents_dir, root / "documents")
+    (root / "corpus.yaml").write_text(f"documents: documents\nbuild: {tmp_path / 'build'}\n", encoding="utf-8")
+    return Corpus.open(root)

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from alliance_kg.graph.corpus import Corpus
 from alliance_kg.server.app import create_app
 from alliance_kg.server.config import ServerConfig
+from tests.helpers import BASE
 from tests.test_sparql_safety import serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -59,10 +61,14 @@ def test_a_reader_follows_the_evidence_and_queries(site_url, tmp_path):
 
         page.goto(site_url + "/sparql")
         page.wait_for_selector(".yasgui .tabsList", timeout=15000)
-        assert page.locator(".yasgui .tabsList .tab").count() >= 7
+        examples = len(list(Corpus.default().queries_dir.glob("*.rq")))   # one tab per example query
+        assert page.locator(".yasgui .tabsList .tab").count() >= examples
         page.locator(".yasqe_queryButton").first.click()
         page.wait_for_selector(".yasr .dataTable tbody tr", timeout=15000)
         assert page.locator(".yasr .dataTable tbody tr").count() >= 6
+        # the result's IRIs link to this server's pages, not to w3id.org
+        hrefs = page.eval_on_selector_all(".yasr .dataTable a.iri", "links => links.map(a => a.getAttribute('href'))")
+        assert [h for h in hrefs if h.startswith(BASE)] == [] and any(h.startswith("/id/") for h in hrefs), hrefs
         page.screenshot(path=str(shots / "query.png"))
         browser.close()
 

@@ -88,3 +88,62 @@ def test_validate_names_the_curated_line_of_a_shape_violation(tmp_path, monkeypa
     from tests.helpers import line_of
     line = line_of(config.actors_file, "id: Syrian_government")
     assert f"actors.yaml:{line}" in result.output
+
+
+def cli(*args, env=None, **kwargs):
+    """The installed command in a process of its own (signals, ports and exit codes are real)."""
+    import os
+    return subprocess.Popen([sys.executable, "-m", "alliance_kg.cli", *args], cwd=PROJECT_ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, **(env or {})}, **kwargs)
+
+
+def test_serve_refuses_a_port_out_of_range_from_the_flag_and_the_environment(build_dir):
+    assert CliRunner().invoke(main, ["serve", "--build-dir", str(build_dir), "--port", "99999"]).exit_code == 2
+    result = CliRunner().invoke(main, ["serve", "--build-dir", str(build_dir)], env={"ALLIANCE_KG_PORT": "99999"})
+    assert result.exit_code == 2 and "99999" in result.output
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(build_dir):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = cli("serve", "--build-dir", str(build_dir), "--port", str(port))
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert err.strip().count("\n") == 0 and f"port {port}" in err and "in use" in err
+    assert "serving" not in out and "Traceback" not in err
+
+
+def test_serve_an_empty_build_dir_says_so_instead_of_building(tmp_path):
+    empty = tmp_path / "nothing-here"
+    result = CliRunner().invoke(main, ["serve", "--build-dir", str(empty)])
+    assert result.exit_code == 1 and "no built dataset" in result.output and "--build-first" in result.output
+    assert not empty.exists() or not any(empty.iterdir())
+
+
+def test_query_timeout_stops_the_query(build_dir):
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    result = CliRunner().invoke(main, ["query", "--build-dir", str(build_dir), "--timeout", "2", cross])
+    assert result.exit_code == 1 and "longer than 2 s" in result.output
+
+
+def test_ctrl_c_stops_a_running_query(build_dir):
+    import signal
+    import time
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    process = cli("query", "--build-dir", str(build_dir), cross)
+    time.sleep(4)                                  # started, loading or evaluating
+    assert process.poll() is None
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130 and "interrupted" in err and time.monotonic() - started < 15
+
+
+def test_every_command_that_reads_a_build_names_the_option_alike():
+    for command in ("build", "query", "serve"):
+        assert "--build-dir" in CliRunner().invoke(main, [command, "--help"]).output
+    assert CliRunner().invoke(main, ["--version"]).output.startswith("alliance-kg, version")

@@ -187,3 +187,82 @@ def test_document_that_is_not_utf8(tmp_path):
          hashlib.sha256(raw).hexdigest())
     error = run_expecting_error(config.with_documents(seeds))
     assert "UTF-8" in str(error) and f"{DOC0}.txt" in str(error) and error.field == "documents[0].file"
+
+
+def test_one_run_reports_every_error_with_file_line_and_field(tmp_path):
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    edit(path, "object: Iraq", "object: Irak")                              # assemble-time check
+    edit(path, "relation: hostileTo", "relation: hostileToo")                # another claim
+    edit(config.actors_file, "class: Militia", "class: Milita")               # the actors file
+    from alliance_kg.graph.curation import CurationErrors
+    # the actors file is judged first: its error alone, since claims are checked against the actors
+    error = run_expecting_error(config)
+    assert error.field.endswith(".class") and "Irak" not in str(error) and "hostileToo" not in str(error)
+    edit(config.actors_file, "class: Milita", "class: Militia")
+    edit(path, "Iran and Iraq are very close allies", "Iran and Iraq are very close friends")
+    with pytest.raises(CurationErrors) as caught:
+        build(config)
+    errors = caught.value.errors
+    fields = {e.field.rsplit(".", 1)[-1] for e in errors}
+    assert {"object", "relation", "quote"} <= fields and len(errors) >= 3
+    text = str(caught.value)
+    assert text.startswith(f"{len(errors)} errors in the curated data:")
+    for e in errors:
+        assert f"claims/{DOC0}.yaml:{e.line}: {e.field}: " in text
+    assert any(e.line == line_of(path, "relation: hostileToo") for e in errors)
+    assert any(e.line == line_of(path, "very close friends") for e in errors)
+
+
+def test_the_number_of_errors_reported_is_capped(tmp_path):
+    from alliance_kg.graph.curation import MAX_ERRORS, CurationErrors
+    config = copy_of_data(tmp_path)
+    path = claims_file(config)
+    claims = path.read_text(encoding="utf-8").count("    subject: ")
+    assert claims > MAX_ERRORS, "the corpus is too small to test the cap"
+    path.write_text(path.read_text(encoding="utf-8").replace("    subject: ", "    subject: X"), encoding="utf-8")
+    with pytest.raises(CurationErrors) as caught:
+        build(config)
+    assert len(caught.value.errors) == MAX_ERRORS and caught.value.more == claims - MAX_ERRORS
+    assert f"and {claims - MAX_ERRORS} more" in str(caught.value)
+
+
+def test_unknown_actor_says_how_to_add_one(tmp_path):
+    config = copy_of_data(tmp_path)
+    edit(claims_file(config), "subject: Iran\n", "subject: Atlantis\n")
+    error = run_expecting_error(config)
+    assert "unknown actor 'Atlantis'" in str(error) and "actors.yaml" in str(error)
+    assert "- id: Atlantis" in str(error) and "class:" in str(error) and "label:" in str(error)
+
+
+QUOTE = "Iran and Iraq are very close allies supporting each other against the Islamic State."
+
+
+@pytest.mark.parametrize("changed, position, quote_has, document_has", [
+    (QUOTE.replace("are very ", "are  very ", 1), QUOTE.index("are ") + 4, "'  '", "' '"),   # a doubled space
+    (QUOTE.replace("close allies", "close partners"), QUOTE.index("allies") + 1, "'partners'", "'allies'"),  # reworded
+    (QUOTE.replace("the Islamic State", "ISIS"), QUOTE.index("the Islamic") + 1, "'ISIS'", "'the Islamic State'"),
+])
+def test_a_quote_not_found_gets_the_closest_passage_and_where_it_differs(tmp_path, changed, position, quote_has,
+                                                                        document_has):
+    config = copy_of_data(tmp_path)
+    edit(claims_file(config), QUOTE, changed)
+    message = run_expecting_error(config).message
+    assert "closest passage (line " in message and QUOTE[:30] in message
+    assert f"first difference at character {position} of the quote" in message, message
+    assert f"the quote has {quote_has}" in message
+    if document_has:
+        assert f"the document has {document_has}" in message
+
+
+def test_junk_kinds_are_documented_where_curators_read(tmp_path):
+    from alliance_kg.graph.corpus import REPOSITORY_CORPUS
+    from alliance_kg.graph.curation import JUNK_KINDS
+    readme = (REPOSITORY_CORPUS / "README.md").read_text(encoding="utf-8")
+    header = "".join(line for line in (REPOSITORY_CORPUS / "documents.yaml").read_text(encoding="utf-8").splitlines(True)
+                     if line.startswith("#"))
+    for kind in JUNK_KINDS:
+        assert f"`{kind}`" in readme and kind in header
+    # and the header names no kind the build would refuse
+    named = set(re.findall(r"\b[a-z]+(?:-[a-z]+)+\b", header))
+    assert named <= set(JUNK_KINDS), named - set(JUNK_KINDS)

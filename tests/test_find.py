@@ -23,7 +23,7 @@ import yaml
 from alliance_kg.graph.corpus import REPOSITORY_CORPUS, Corpus
 from alliance_kg.graph.search_index import FILE_NAME, match_expression
 from alliance_kg.graph.vocabulary import relations
-from tests.helpers import BASE, ID
+from tests.helpers import BASE, ID, published_dir
 
 CLAIM = BASE + "claim/"
 
@@ -61,10 +61,11 @@ def api(client, path: str, **params):
 # --- the index, as the build writes it -------------------------------------------------------------
 
 def test_the_build_writes_the_search_index_and_lists_it(build_dir, curated):
-    manifest = json.loads((build_dir / "manifest.json").read_text())
+    published = published_dir(build_dir)
+    manifest = json.loads((published / "manifest.json").read_text())
     listed = {f["name"]: f for f in manifest["files"]}
     assert listed[FILE_NAME]["media_type"] == "application/vnd.sqlite3"
-    db = sqlite3.connect(f"file:{build_dir / FILE_NAME}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{published / FILE_NAME}?mode=ro", uri=True)
     names = {(iri, name) for iri, name in db.execute("SELECT iri, name FROM names")}
     for actor in curated["actors"]:
         for name in [actor["label"], *actor.get("altLabels", [])]:
@@ -290,7 +291,7 @@ def test_the_period_keeps_claims_whose_interval_meets_it(client, curated):
 def test_the_stated_sparql_selects_the_same_claims(client, build_dir, state):
     found = api(client, "/api/claims", **state)
     store = ox.Store()
-    store.bulk_load(path=str(build_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(published_dir(build_dir) / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
     inferred = ox.NamedNode(BASE + "graph/inferred")
     asserted = [g for g in store.named_graphs() if g != inferred]
     rows = store.query(found["sparql"], default_graph=asserted)
@@ -350,7 +351,7 @@ def test_the_evidence_pack_lets_a_reader_check_every_quote(client, app, curated,
             texts[document] = (corpus.documents_dir / documents[document]["file"]).read_text(encoding="utf-8")
         assert texts[document][int(row["start"]):int(row["end"])] == row["quote"]
     store = ox.Store()
-    store.bulk_load(path=str(build_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(published_dir(build_dir) / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
     asserted = [g for g in store.named_graphs() if g != ox.NamedNode(BASE + "graph/inferred")]
     assert {r["claim"].value for r in store.query(read("query.rq"), default_graph=asserted)} == expected
 

@@ -9,7 +9,10 @@ import re
 import pytest
 import rdflib
 
+from tests import stores
 from tests.helpers import AK, BASE, ID
+
+pytestmark = stores.BACKENDS   # every test here runs on the embedded engine and on each real store
 
 CLAIM = "/claim/000_233c5097a7797f3f/iran-allied-iraq"
 DOCUMENT = "/document/000_233c5097a7797f3f"
@@ -74,6 +77,28 @@ def test_unknown_malformed_and_unknown_format(client, path, status):
 def test_unacceptable_accept_is_406(client):
     r = client.get("/id/Iran", headers={"Accept": "image/png"})
     assert r.status_code == 406 and "text/turtle" in json.loads(r.data)["acceptable"]
+
+
+def test_application_json_gets_json_ld(client):
+    """A JSON client asking for an IRI gets its JSON-LD description (as /sparql answers a CONSTRUCT)."""
+    r = client.get("/id/Iran", headers={"Accept": "application/json"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/id/Iran.jsonld")
+    data = client.get(r.headers["Location"]).data
+    assert (rdflib.URIRef(ID + "Iran"), None, None) in rdflib.Graph().parse(data=data, format="json-ld")
+    construct = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3"},
+                           headers={"Accept": "application/json"})
+    assert construct.status_code == 200 and construct.mimetype == "application/ld+json"
+
+
+def test_actor_index_lists_every_curated_actor(client):
+    import yaml
+
+    from alliance_kg.graph.corpus import Corpus
+    curated = yaml.safe_load(Corpus.default().actors_file.read_text(encoding="utf-8"))["actors"]
+    page = client.get("/id/").data.decode()
+    links = set(re.findall(r'href="(/id/[^"]+)"', page.split("<main", 1)[1]))
+    assert links == {f"/id/{a['id']}.html" for a in curated}
+    assert 'href="/id/"' in client.get("/").data.decode()
 
 
 @pytest.mark.parametrize("path", ["/id/Iran.ttl", CLAIM + ".html", DOCUMENT + ".jsonld", "/ontology.ttl", "/"])
@@ -146,6 +171,10 @@ def test_home_page_counts_network_and_links(client):
     assert "133" in page or "claims" in page
 
 
+SD_NAME = rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#name")
+AK_NS = "https://w3id.org/alliance-kg/ontology#"
+
+
 def test_void_and_dcat(client):
     g = rdflib.Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).data,
                              format="turtle")
@@ -153,7 +182,16 @@ def test_void_and_dcat(client):
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     dataset = rdflib.URIRef(BASE + "dataset")
     assert (dataset, rdflib.RDF.type, dcat.Dataset) in g and (dataset, void.sparqlEndpoint, None) in g
-    assert len(set(g.objects(dataset, dcat.distribution))) >= 10
+    # Only the data files are distributions of the dataset; the others distribute what they hold.
+    downloads = {str(u).rsplit("/", 1)[1] for d in g.objects(dataset, dcat.distribution)
+                 for u in g.objects(d, dcat.downloadURL)}
+    assert downloads == {"dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld"}
+    assert not [s for s, _, _ in g.triples((None, SD_NAME, None)) if (s, rdflib.RDF.type, void.Dataset) in g]
+    names = {str(o) for o in g.objects(None, SD_NAME)}
+    assert {BASE + "graph/inferred", BASE + "graph/actors", BASE + "graph/ontology"} <= names
+    vocabularies = {str(v) for v in g.objects(dataset, void.vocabulary)}
+    assert {AK_NS, "http://www.w3.org/ns/oa#", "http://www.w3.org/ns/prov#", "http://www.w3.org/2006/time#",
+            "http://www.w3.org/ns/org#", "http://purl.org/dc/terms/", "http://spdx.org/rdf/terms#"} <= vocabularies
     assert (None, dcat.endpointURL, rdflib.URIRef(BASE + "sparql")) in g
     as_jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
     assert len(rdflib.Graph().parse(data=as_jsonld.data, format="json-ld")) == len(g)

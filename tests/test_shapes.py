@@ -76,7 +76,7 @@ def test_selector_exact_must_match_the_text_at_its_offsets(data, shapes):
 
 def test_selector_offsets_ordered(data, shapes):
     position = URIRef(str(CLAIM) + "#evidence-1-position")
-    data.set((position, OA.start, Literal(10**6, datatype=XSD.nonNegativeInteger)))
+    data.set((position, OA.start, Literal(10**6, datatype=XSD.integer)))
     found = results(data, shapes)
     assert any(r.focus == str(position) and r.path == str(OA.start) for r in found)
 

@@ -93,3 +93,21 @@ def test_the_installed_command_builds_and_serves_a_corpus_of_its_own(installed, 
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_the_installed_command_adds_a_document_and_drafts_its_claims(installed, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALLIANCE_KG_")}
+    cli = installed / "alliance-kg"
+    corpus = tmp_path / "corpus"
+    run(cli, "init", corpus, env=env, cwd=tmp_path)
+    article = tmp_path / "article.txt"
+    article.write_text("Iran And Syria\nIran backs Syria, and Russia condemned Israel in 2024.\n"
+                       "- Ten Recipes For Summer\n- Celebrity Chef Reveals Secret\n", encoding="utf-8")
+    added = run(cli, "--corpus", corpus, "add", article, env=env, cwd=tmp_path).stdout.splitlines()
+    doc_id = added[-1]
+    assert (corpus / "documents" / f"{doc_id}.txt").read_bytes() == article.read_bytes()
+    run(cli, "--corpus", corpus, "propose", doc_id, env=env, cwd=tmp_path)
+    proposal = (corpus / "proposed" / f"{doc_id}.yaml").read_text(encoding="utf-8")
+    assert "relation: supports" in proposal and "relation: condemns" in proposal
+    run(cli, "--corpus", corpus, "accept", doc_id, "--all", env=env, cwd=tmp_path)
+    run(cli, "--corpus", corpus, "validate", env=env, cwd=tmp_path)

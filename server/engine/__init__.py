@@ -5,14 +5,16 @@
     engine/pool.py       the pool of worker processes that evaluates untrusted queries under a hard timeout
     engine/worker.py     the body of one worker process (no Flask: workers import only what they need)
     engine/embedded.py   the default engine: pyoxigraph over the published dataset
+    engine/remote.py     a SPARQL 1.1 store over HTTP (`serve --store`), loaded by `alliance-kg push`
+    engine/versioned.py  how a dataset version is named inside such a store
 
 
 Two callers, two paths: the pages run trusted, fixed queries (`select`, `construct`, `ask`); the
 SPARQL endpoint runs untrusted ones (`run`), bounded in time and concurrency.
 
-A remote store (Virtuoso, Fuseki…) implements the same methods by sending the query over
-the SPARQL protocol and parsing the answer with pyoxigraph.parse_query_results, so the terms the
-pages see stay pyoxigraph terms.
+A remote store (Virtuoso, Oxigraph server, Fuseki…) implements the same methods by sending the
+query over the SPARQL protocol and parsing the answer with pyoxigraph.parse_query_results, so the
+terms the pages see stay pyoxigraph terms (engine/remote.py).
 """
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ class QueryRequest:
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
     include_inferred: bool = False
-    use_query_dataset: bool = False     # the query's own FROM / FROM NAMED apply (no protocol graphs)
+    from_graphs: tuple[str, ...] = ()        # the query's own FROM (used when no protocol graph is given)
+    from_named_graphs: tuple[str, ...] = ()  # the query's own FROM NAMED
+    base_iri: str | None = None              # relative IRIs of a query without BASE resolve against it
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,14 @@ class Saturated(QueryFailed):
     status, title = 503, "Server busy"
 
 
+class Refused(QueryFailed):
+    status, title = 403, "Query refused"
+
+
+class StoreUnavailable(QueryFailed):
+    status, title = 503, "Triplestore unavailable"
+
+
 class QueryEngine(Protocol):
     """Everything a view may ask of the store behind one dataset version."""
 
@@ -81,6 +93,10 @@ class QueryEngine(Protocol):
 
 def create_engine(config, dataset) -> QueryEngine:
     """The engine for one published dataset version (config: ServerConfig, dataset: PublishedDataset)."""
+    if config.store:
+        from alliance_kg.server.engine.remote import RemoteEngine
+
+        return RemoteEngine(config, dataset)
     from alliance_kg.server.engine.embedded import OxigraphEngine
 
     return OxigraphEngine(config, dataset)

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from alliance_kg.server.config import ServerConfig
 from alliance_kg.server.dataset import PublishedDataset
 from alliance_kg.server.engine import Answer, QueryRequest
-from alliance_kg.server.engine.layout import GraphLayout
+from alliance_kg.server.engine.layout import GraphLayout, Merges, QueryDataset
 from alliance_kg.server.engine.pool import WorkerPool
 
 
@@ -19,23 +19,28 @@ class OxigraphEngine:
         self.layout = GraphLayout.of(dataset)
         self.store = ox.Store()
         self.store.bulk_load(path=str(dataset.nquads), format=ox.RdfFormat.N_QUADS)
+        # The pages see the same default graph as the endpoint: the merge (a set) of the asserted graphs.
+        merges = Merges(self.store, self.layout)
+        self._datasets = {which: merges.arguments(QueryDataset(tuple(self.layout.default_graph(which == "all")),
+                                                               self.layout.published))
+                          for which in ("asserted", "all")}
         self.pool = WorkerPool(config, str(dataset.nquads), self.layout)
 
-    def _graphs(self, graphs: str) -> list[ox.NamedNode]:
+    def _graphs(self, graphs: str) -> dict:
         if graphs not in ("asserted", "all"):
             raise ValueError(f"graphs must be 'asserted' or 'all', not {graphs!r}")
-        return [ox.NamedNode(g) for g in self.layout.default_graph(graphs == "all")]
+        return self._datasets[graphs]
 
     def select(self, query: str, *, graphs: str = "asserted") -> list[dict]:
-        solutions = self.store.query(query, default_graph=self._graphs(graphs))
+        solutions = self.store.query(query, **self._graphs(graphs))
         names = [v.value for v in solutions.variables]
         return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
 
     def construct(self, query: str, *, graphs: str = "asserted") -> list[ox.Triple]:
-        return list(self.store.query(query, default_graph=self._graphs(graphs)))
+        return list(self.store.query(query, **self._graphs(graphs)))
 
     def ask(self, query: str, *, graphs: str = "asserted") -> bool:
-        return bool(self.store.query(query, default_graph=self._graphs(graphs)))
+        return bool(self.store.query(query, **self._graphs(graphs)))
 
     def run(self, request: QueryRequest, result_format: str) -> Answer:
         return self.pool.run(request, result_format)

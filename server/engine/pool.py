@@ -13,15 +13,25 @@ import threading
 
 from alliance_kg.server.config import ServerConfig
 from alliance_kg.server.engine import Answer, MalformedQuery, QueryFailed, QueryRequest, QueryTimeout, Saturated, worker
-from alliance_kg.server.engine.layout import GraphLayout, evaluation_arguments
+from alliance_kg.server.engine.layout import GraphLayout, query_dataset
 
 
 class _Worker:
-    def __init__(self, context, nquads: str, max_rows: int):
+    def __init__(self, context, nquads: str, max_rows: int, layout: GraphLayout):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=worker.serve, args=(child, nquads, max_rows), daemon=True)
+        self.process = context.Process(target=worker.serve, args=(child, nquads, max_rows, layout), daemon=True)
         self.process.start()
         child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the worker has loaded its data (it says so first of all)."""
+        try:
+            if self.connection.poll(timeout) and self.connection.recv() == ("ready", None):
+                return
+        except (EOFError, OSError):
+            pass
+        self.kill()
+        raise QueryFailed("a query worker failed to load the dataset")
 
     def kill(self) -> None:
         self.process.kill()
@@ -29,7 +39,14 @@ class _Worker:
         self.connection.close()
 
 
+# Seconds a worker may take to load its data before the pool gives up on it.
+LOAD_TIMEOUT = 300
+
+
 class WorkerPool:
+    """Workers of one dataset version: the pool belongs to a snapshot, so a worker started to replace
+    one that timed out loads the same version as the others (its files are immutable and leased)."""
+
     def __init__(self, config: ServerConfig, nquads: str, layout: GraphLayout):
         self.config, self.nquads, self.layout = config, nquads, layout
         self.context = multiprocessing.get_context("spawn")   # never fork a threaded server
@@ -37,17 +54,33 @@ class WorkerPool:
         self.waiting = 0
         self.lock = threading.Lock()
         self.closed = False
-        for _ in range(max(1, config.workers)):
-            self.idle.put(self._start())
+        started = [self._start() for _ in range(max(1, config.workers))]   # they load in parallel
+        try:
+            for w in started:
+                w.wait_ready(LOAD_TIMEOUT)
+        except QueryFailed:
+            for w in started:
+                w.kill()
+            raise
+        for w in started:
+            self.idle.put(w)
 
     def _start(self) -> _Worker:
-        return _Worker(self.context, self.nquads, self.config.max_rows)
+        return _Worker(self.context, self.nquads, self.config.max_rows, self.layout)
 
     def _replace(self, dead: _Worker) -> None:
         def restart():
             dead.kill()
-            if not self.closed:
-                self.idle.put(self._start())
+            if self.closed:
+                return
+            fresh = self._start()
+            try:
+                fresh.wait_ready(LOAD_TIMEOUT)
+            except QueryFailed:
+                return
+            self.idle.put(fresh)
+            if self.closed:     # closed while it loaded
+                self.close()
         threading.Thread(target=restart, daemon=True).start()
 
     def run(self, request: QueryRequest, result_format: str) -> Answer:
@@ -60,7 +93,7 @@ class WorkerPool:
                 w = self.idle.get(timeout=self.config.timeout)
             except queue.Empty:
                 raise Saturated("no query worker became free in time", retry_after=2) from None
-            job = (request.query, evaluation_arguments(self.layout, request), result_format)
+            job = (request.query, query_dataset(self.layout, request), request.base_iri, result_format)
             try:
                 w.connection.send(job)
                 if not w.connection.poll(self.config.timeout):

@@ -10,6 +10,7 @@ import json
 import pyoxigraph as ox
 
 from alliance_kg.graph.formats import ALL, by_name
+from alliance_kg.server.engine.layout import GraphLayout, Merges
 
 
 def _term_json(term) -> dict:
@@ -40,39 +41,55 @@ def capped(iterator, limit: int) -> tuple[list, bool]:
     return items, False
 
 
-def evaluate(store: ox.Store, query: str, arguments: dict, format_name: str, max_rows: int) -> dict:
-    fmt = by_name(format_name, ALL)
-    arguments = {k: ([ox.NamedNode(g) for g in v] if v is not None else None) for k, v in arguments.items()}
-    result = store.query(query, **arguments)
-    if isinstance(result, ox.QueryBoolean):
-        document = json.dumps({"head": {}, "boolean": bool(result)}).encode()
-        body = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON).serialize(format=fmt.oxigraph)
-        return {"kind": "boolean", "body": body, "rows": 1, "truncated": False}
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        rows, truncated = capped(result, max_rows)
-        document = json.dumps({"head": {"vars": names}, "results": {"bindings": [
-            {n: _term_json(s[n]) for n in names if s[n] is not None} for s in rows]}}).encode()
-        solutions = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-        return {"kind": "solutions", "body": solutions.serialize(format=fmt.oxigraph), "rows": len(rows),
-                "truncated": truncated}
-    triples, truncated = capped(result, max_rows)
+def boolean_answer(value: bool, fmt) -> dict:
+    document = json.dumps({"head": {}, "boolean": value}).encode()
+    body = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON).serialize(format=fmt.oxigraph)
+    return {"kind": "boolean", "body": body, "rows": 1, "truncated": False}
+
+
+def solutions_answer(names: list[str], rows: list, truncated: bool, fmt) -> dict:
+    """Solutions (anything indexable by variable name, None when unbound) in the requested format."""
+    document = json.dumps({"head": {"vars": names}, "results": {"bindings": [
+        {n: _term_json(s[n]) for n in names if s[n] is not None} for s in rows]}}).encode()
+    solutions = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+    return {"kind": "solutions", "body": solutions.serialize(format=fmt.oxigraph), "rows": len(rows),
+            "truncated": truncated}
+
+
+def graph_answer(triples: list, truncated: bool, fmt) -> dict:
     if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         triples = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
     return {"kind": "graph", "body": ox.serialize(triples, format=fmt.oxigraph), "rows": len(triples),
             "truncated": truncated}
 
 
-def serve(connection, nquads: str, max_rows: int) -> None:
+def evaluate(store: ox.Store, query: str, arguments: dict, format_name: str, max_rows: int,
+             base_iri: str | None = None) -> dict:
+    fmt = by_name(format_name, ALL)
+    result = store.query(query, base_iri=base_iri, **arguments)
+    if isinstance(result, ox.QueryBoolean):
+        return boolean_answer(bool(result), fmt)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows, truncated = capped(result, max_rows)
+        return solutions_answer(names, rows, truncated, fmt)
+    triples, truncated = capped(result, max_rows)
+    return graph_answer(triples, truncated, fmt)
+
+
+def serve(connection, nquads: str, max_rows: int, layout: GraphLayout) -> None:
     store = ox.Store()
     store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    merges = Merges(store, layout)
+    connection.send(("ready", None))   # the pool hands out no query before the data is loaded
     while True:
         try:
-            query, arguments, format_name = connection.recv()
+            query, dataset, base_iri, format_name = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            outcome = ("ok", evaluate(store, query, arguments, format_name, max_rows))
+            arguments = merges.arguments(dataset)
+            outcome = ("ok", evaluate(store, query, arguments, format_name, max_rows, base_iri))
         except SyntaxError as e:
             outcome = ("syntax", str(e))
         except Exception as e:   # an evaluation error (e.g. a failed SERVICE call) goes back as a message

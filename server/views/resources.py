@@ -6,7 +6,7 @@ and Last-Modified so that clients revalidate instead of downloading again.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, request
@@ -42,8 +42,7 @@ def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
 
 
 def build_time() -> datetime:
-    manifest = site().dataset.directory / "manifest.json"
-    return datetime.fromtimestamp(int(manifest.stat().st_mtime), tz=timezone.utc)
+    return site().snapshot().modified
 
 
 def finish(response: Response, *etag_parts: str, vary_accept: bool = False) -> Response:
@@ -89,6 +88,13 @@ def valid_key(kind: str, key: str) -> bool:
         return parts in (["ontology"], ["actors"], ["inferred"]) or (
             len(parts) == 2 and parts[0] == "document" and bool(NAME_PATTERN.match(parts[1])))
     return False
+
+
+@bp.route("/id/", methods=["GET", "HEAD"])
+def actor_index():
+    """Every actor, place and event, with a link to its page (the home picture shows only those with ties)."""
+    body = render_template("actors.html", actors=describe.actors(), iri=None, h=render_helpers)
+    return finish(Response(body, content_type=HTML.content_type), "actors")
 
 
 @bp.route("/<any(id, claim, document, graph):kind>/<path:key>", methods=["GET", "HEAD"])

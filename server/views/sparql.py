@@ -5,6 +5,7 @@ FROM / FROM NAMED select among our own named graphs (Oxigraph never dereferences
 """
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from alliance_kg.graph.formats import (
@@ -14,8 +15,7 @@ from alliance_kg.graph.formats import (
     RDFXML,
     RESULT_FORMATS,
     TURTLE,
-    by_media_type,
-    by_name,
+    by_client_name,
 )
 from alliance_kg.server.app import site
 from alliance_kg.server.engine import Answer, QueryFailed, QueryRequest
@@ -23,7 +23,7 @@ from alliance_kg.server.http import not_modified, preflight, strong_etag
 from alliance_kg.server.negotiation import NotAcceptable, choose, prefers_html
 from alliance_kg.server.problems import Problem, problem
 from alliance_kg.server.service_description import service_description
-from alliance_kg.server.sparql_text import analyze
+from alliance_kg.server.sparql_text import analyze, readable_syntax_error
 
 bp = Blueprint("sparql", __name__)
 
@@ -31,6 +31,9 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 TRUE_VALUES = {"true", "1", "yes", "on"}
+FALSE_VALUES = {"false", "0", "no", "off", ""}
+# Where clients put a format name beside Accept: SPARQLWrapper sends all three, with the same value.
+FORMAT_PARAMETERS = ("format", "output", "results")
 
 
 def _single(values: list[str], name: str) -> str | None:
@@ -53,7 +56,14 @@ def read_protocol_request() -> tuple[str | None, QueryRequest | None, dict]:
             query = _single(params.getlist("query"), "query")
             graph_params = params
         elif media_type == QUERY_TYPE:
-            query = request.get_data(as_text=True)
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in ("utf-8", "utf8"):
+                raise Problem(415, f"a query POSTed as {QUERY_TYPE} is UTF-8 (SPARQL 1.1 Protocol 2.1.3), "
+                                   f"not charset={charset}")
+            try:
+                query = request.get_data().decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise Problem(400, f"the query is not UTF-8: byte {e.start} cannot be decoded") from None
             graph_params = request.args
         else:
             raise Problem(415, f"POST a query as {FORM_TYPE} or {QUERY_TYPE}, not {media_type or 'no type'}",
@@ -65,34 +75,57 @@ def read_protocol_request() -> tuple[str | None, QueryRequest | None, dict]:
             raise Problem(403, "this endpoint is read-only: SPARQL Update is not accepted")
         query = _single(request.args.getlist("query"), "query")
         graph_params = request.args
-    options = {"inferred": (request.values.get("inferred") or "").lower() in TRUE_VALUES,
-               "format": request.values.get("format")}
+    options = {"inferred": _boolean(request.values.getlist("inferred"), "inferred"),
+               "formats": [v for name in FORMAT_PARAMETERS for v in request.values.getlist(name)]}
     if query is None:
         return None, None, options
     if len(query) > config.max_query_length:
         status = 414 if request.method == "GET" else 413
         raise Problem(status, f"the query is {len(query)} characters long; the limit is {config.max_query_length}")
-    shape = analyze(query)
+    shape = analyze(query, base_iri=request.base_url)
     if shape.is_update:
         raise Problem(403, "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, …) is not accepted")
     for service in shape.services:
         if service.iri is None or service.iri not in config.service_allowlist:
             raise Problem(403, f"SERVICE {service.text} is not allowed: this endpoint calls only the "
                                "endpoints its operator allow-listed", allowed_services=list(config.service_allowlist))
-    default_graphs = tuple(graph_params.getlist("default-graph-uri"))
-    named_graphs = tuple(graph_params.getlist("named-graph-uri"))
+    default_graphs = _graph_iris(graph_params.getlist("default-graph-uri"), "default-graph-uri")
+    named_graphs = _graph_iris(graph_params.getlist("named-graph-uri"), "named-graph-uri")
+    # Relative IRIs in a query without BASE resolve against the endpoint's own URL (Protocol 2.1.4's
+    # "base IRI of the service"; the W3C test query_content_type_construct relies on it).
     query_request = QueryRequest(query, default_graphs, named_graphs, options["inferred"],
-                                 use_query_dataset=shape.has_dataset_clause)
+                                 from_graphs=tuple(shape.from_graphs),
+                                 from_named_graphs=tuple(shape.from_named_graphs), base_iri=request.base_url)
     options["returns_graph"] = shape.returns_graph
+    options["shape"] = shape
     return query, query_request, options
 
 
-def choose_format(offered, override: str | None):
-    if override:
-        fmt = by_name(override, offered) or by_media_type(override, offered)
-        if fmt is None:
-            raise NotAcceptable(offered)
-        return fmt
+def _boolean(values: list[str], name: str) -> bool:
+    value = (_single(values, name) or "").strip().lower()
+    if value not in TRUE_VALUES | FALSE_VALUES:
+        raise Problem(400, f"the '{name}' parameter is true or false, not {value!r}")
+    return value in TRUE_VALUES
+
+
+def _graph_iris(values: list[str], name: str) -> tuple[str, ...]:
+    """Each value an absolute IRI (Protocol 2.1.4: default-graph-uri and named-graph-uri are IRIs)."""
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as e:
+            raise Problem(400, f"the '{name}' parameter must be an absolute IRI; {value!r} is not ({e})",
+                          parameter=name) from None
+    return tuple(values)
+
+
+def choose_format(offered, overrides: list[str]):
+    """A format named by the client's format/output/results parameter wins when it fits this result;
+    an unknown or unfit name is no override, and Accept decides (what Virtuoso and Fuseki do)."""
+    for value in overrides:
+        fmt = by_client_name(value, offered)
+        if fmt is not None:
+            return fmt
     return choose(request.headers.get("Accept"), offered)
 
 
@@ -123,7 +156,7 @@ def sparql():
         return describe_service(options)
     offered = GRAPH_FORMATS if options["returns_graph"] else RESULT_FORMATS
     try:
-        fmt = choose_format(offered, options["format"])
+        fmt = choose_format(offered, options["formats"])
     except NotAcceptable as e:
         response = not_acceptable(e)
         response.vary.add("Accept")
@@ -141,7 +174,10 @@ def sparql():
             try:
                 answer = s.engine.run(query_request, fmt.name)
             except QueryFailed as e:
-                return problem(e.status, e.detail, title=e.title, retry_after=e.retry_after)
+                detail = e.detail
+                if e.status == 400:
+                    detail = readable_syntax_error(options["shape"], e.detail, s.iris)
+                return problem(e.status, detail, title=e.title, retry_after=e.retry_after)
             cache.put(key, answer)
         response = answer_response(answer, fmt, etag)
     response.vary.add("Accept")
@@ -150,15 +186,17 @@ def sparql():
     return response
 
 
+SERVICE_FORMATS = (TURTLE, JSONLD, RDFXML, NTRIPLES)
+
+
 def describe_service(options) -> Response:
     accept = request.headers.get("Accept")
-    if prefers_html(accept) and not options.get("format"):
+    if prefers_html(accept) and not any(by_client_name(v, SERVICE_FORMATS) for v in options["formats"]):
         from alliance_kg.server.views.query_ui import render
         response = render()
     else:
-        offered = (TURTLE, JSONLD, RDFXML, NTRIPLES)
         try:
-            fmt = choose_format(offered, options.get("format"))
+            fmt = choose_format(SERVICE_FORMATS, options["formats"])
         except NotAcceptable as e:
             response = not_acceptable(e)
             response.vary.add("Accept")
