@@ -62,11 +62,11 @@ def claims_jsonld(rows: list[finding.Row]) -> bytes:
     graph = Graph()
     if rows:
         triples = site().engine.construct(describe._prefixes() + f"""
-          CONSTRUCT {{ ?x ?p ?o }} WHERE {{
+          CONSTRUCT {{ ?s ?p ?o }} WHERE {{
             {_values(rows)}
-            {{ ?claim {describe.CLAIM_PARTS} ?x . ?x ?p ?o }}
-            UNION {{ ?claim prov:wasDerivedFrom ?x . ?x ?p ?o FILTER(?p IN (dcterms:title, dcterms:identifier, spdx:checksum)) }}
-            UNION {{ ?claim prov:wasDerivedFrom/spdx:checksum ?x . ?x ?p ?o }}
+            {{ GRAPH ?g {{ {describe.claim_parts("?claim")} ?s ?p ?o }} }}
+            UNION {{ ?claim prov:wasDerivedFrom ?s . ?s ?p ?o FILTER(?p IN (dcterms:title, dcterms:identifier, spdx:checksum)) }}
+            UNION {{ ?claim prov:wasDerivedFrom/spdx:checksum ?s . ?s ?p ?o }}
           }}""")
         graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     context = json.loads((site().dataset.directory / "context.jsonld").read_text(encoding="utf-8"))
