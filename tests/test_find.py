@@ -459,3 +459,44 @@ def test_each_inferred_fact_links_to_why_with_its_rule_and_premises(client, cura
             assert quoted and all(c["polarity"] == "affirmed" and relations()[c["relation"]].symmetric for c in quoted)
     assert client.get("/why/0000000000000000").status_code == 404
     assert client.get("/why/not-a-hash").status_code == 400
+
+
+# --- a reload: the search index and the facet table are the new version's -------------------------
+
+def test_after_a_reload_search_and_facets_answer_for_the_new_version(tmp_path, build_dir, curated):
+    import shutil
+
+    from alliance_kg.graph import release
+    from alliance_kg.graph.iris import Iris
+    from alliance_kg.graph.search_index import write_search_index
+    from tests.test_sparql_safety import app_with
+
+    out = tmp_path / "build"
+    release.publish(out, lambda target: shutil.copytree(published_dir(build_dir), target) and
+                    json.loads((target / "manifest.json").read_text()))
+    claim = next(c for c in curated["claims"] if len(c["evidence"]) == 1)
+    quote = claim["evidence"][0]["quote"]
+
+    def without_the_claim(target):   # a new version: the same data minus one claim's type and evidence
+        shutil.copytree(published_dir(build_dir), target)
+        nquads = [line for line in (target / "dataset.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+                  if not line.startswith(f"<{claim['iri']}>")]
+        (target / "dataset.nq").write_text("".join(nquads), encoding="utf-8")
+        write_search_index(target / FILE_NAME, Iris(BASE), list(ox.parse("".join(nquads).encode(), format=ox.RdfFormat.N_QUADS)))
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+        manifest["version"] = "f" * 16
+        (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        return manifest
+
+    phrase = '"' + " ".join(re.findall(r"\w+", quote)) + '"'
+    with app_with(out, reload_interval=0) as app:
+        client = app.test_client()
+        before = api(client, "/api/search", q=phrase)
+        assert claim["iri"] in {c["claim"] for p in before["passages"] for c in p["claims"]}
+        assert claim["iri"] in all_pages(client, document=[claim["document"]])[1]
+        release.publish(out, without_the_claim)
+        assert app.extensions["alliance_kg"].reload() is True
+        after = api(client, "/api/search", q=phrase)
+        assert after["version"] == "f" * 16 != before["version"]
+        assert claim["iri"] not in {c["claim"] for p in after["passages"] for c in p["claims"]}
+        assert claim["iri"] not in all_pages(client, document=[claim["document"]])[1]
