@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from alliance_kg.graph import release  # noqa: E402
 from alliance_kg.graph.config import BuildConfig  # noqa: E402
 from alliance_kg.graph.pipeline import build  # noqa: E402
 from build import synthetic_corpus  # noqa: E402
@@ -89,7 +90,7 @@ def main() -> None:
         root = args.keep or Path(tmp)
         corpora = [("seeds", BuildConfig.for_corpus(build_dir=root / "seeds-build"))]
         corpora += [(f"synthetic ×{n}", synthetic_corpus(root / f"synthetic-{n}", 2 * n))
-                    if not (root / f"synthetic-{n}" / "build" / "manifest.json").exists()
+                    if release.current(root / f"synthetic-{n}" / "build") is None
                     else (f"synthetic ×{n}", None) for n in args.scale or []]
         for name, config in corpora:
             if config is None:    # kept from an earlier run
@@ -97,7 +98,7 @@ def main() -> None:
             else:
                 build(config)
                 build_dir = config.build_dir
-            claims = json.loads((build_dir / "manifest.json").read_text())["counts"]["claims"]
+            claims = json.loads((release.current(build_dir) / "manifest.json").read_text())["counts"]["claims"]
             # The machine's load, beside each corpus's rows: figures taken on a shared machine say so.
             print(f"<!-- {name}: load average {os.getloadavg()[0]:.1f} before measuring -->", flush=True)
             for row in measure(build_dir, name, args.repeat):
