@@ -61,6 +61,7 @@ JSON = Format("plainjson", "application/json", ".json")
 PROBLEM_JSON = Format("problem", "application/problem+json", None)
 TEXT = Format("text", "text/plain", ".txt")
 GZIP = Format("gzip", "application/gzip", ".gz", charset=False)
+SQLITE = Format("sqlite", "application/vnd.sqlite3", ".sqlite", charset=False)   # the search index
 OCTETS = Format("octets", "application/octet-stream", None, charset=False)
 # What the site's pages are made of, and what crawlers read (robots.txt is TEXT, sitemap.xml is XML).
 CSS = Format("css", "text/css", ".css")
@@ -71,7 +72,7 @@ ASSET_FORMATS = (CSS, JAVASCRIPT, SVG, JSON)
 
 ALL = RESULT_FORMATS + GRAPH_FORMATS + (HTML,)
 # What a published file can be: the graph formats plus the build's reports and manifest.
-FILE_FORMATS = GRAPH_FORMATS + (HTML, JSON, TEXT, GZIP)
+FILE_FORMATS = GRAPH_FORMATS + (HTML, JSON, TEXT, GZIP, SQLITE)
 
 
 # Short names clients send in `format=`, `output=` or `results=` beside Accept (SPARQLWrapper sends

@@ -18,6 +18,8 @@ from rdflib.compare import to_canonical_graph
 from alliance_kg.graph.formats import of_file
 from alliance_kg.graph.iris import Iris
 from alliance_kg.graph.load import rebase
+from alliance_kg.graph.search_index import FILE_NAME as SEARCH_INDEX
+from alliance_kg.graph.search_index import write_search_index
 from alliance_kg.graph.vocabulary import DCAT, DCTERMS, PREFIXES, SD, SPDX, VOID
 
 
@@ -204,6 +206,7 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
     (out / "validation-report.txt").write_text(report_text + "\n", encoding="utf-8")
     (out / "queries.json").write_text(json.dumps(example_queries(queries_dir, iris.base), ensure_ascii=False, indent=1) + "\n",
                                       encoding="utf-8")
+    write_search_index(out / SEARCH_INDEX, iris, quads)   # search box and /api/search (server/search.py)
     for writer in extra_writers:      # e.g. the ontology's HTML documentation (graph/docs.py)
         writer(out)
 

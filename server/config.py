@@ -40,6 +40,7 @@ class ServerConfig:
     timeout: float = field(default_factory=lambda: _env("timeout", 10.0, float))        # seconds per query
     max_rows: int = field(default_factory=lambda: _env("max_rows", 10_000, int))        # result rows, signalled
     max_query_length: int = field(default_factory=lambda: _env("max_query_length", 20_000, int))  # characters
+    max_search_length: int = field(default_factory=lambda: _env("max_search_length", 1000, int))  # characters of q
     max_body_bytes: int = field(default_factory=lambda: _env("max_body_bytes", 64 * 1024, int))
     workers: int = field(default_factory=lambda: _env("workers", 2, int))               # query processes
     max_waiting: int = field(default_factory=lambda: _env("max_waiting", 8, int))       # queued before 503

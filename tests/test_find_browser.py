@@ -1,0 +1,91 @@
+"""Find, compare and cite in real headless Chromium (issue 13): suggestions as you type in the search
+box, a full-text search, a pair page with its time axis, and a facet selection in the claims browser.
+`make screenshots` keeps the pictures for the README."""
+from __future__ import annotations
+
+import os
+import re
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from tests.test_browser import ARGS, CHROMIUM, SCREENSHOTS_ENV, site_url  # noqa: F401  (site_url is a fixture)
+
+
+def get_json(url: str) -> dict:
+    import json
+
+    with urllib.request.urlopen(url) as response:
+        return json.loads(response.read())
+
+
+def test_a_reader_searches_compares_and_filters(site_url, tmp_path):  # noqa: F811
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required (make browser installs it)"
+    shots = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+    from playwright.sync_api import expect, sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        page.on("request", lambda r: requests.append(r.url))
+
+        # Search as you type: each keystroke asks for suggestions; the actor is one arrow key away.
+        page.goto(site_url + "/id/Iran.html")
+        box = page.locator("form.site-search input[name=q]")
+        box.click()
+        box.press_sequentially("hezb", delay=60)
+        suggestion = page.locator("ul.suggestions a", has_text="Hezbollah").first
+        expect(suggestion).to_be_visible()
+        typed = [u for u in requests if "/api/autocomplete?" in u]
+        assert len(typed) >= 2, typed          # asked while typing, not only at the end
+        page.screenshot(path=str(shots / "search-as-you-type.png"))
+        box.press("ArrowDown")
+        first = page.locator("ul.suggestions a").first
+        expect(first).to_be_focused()
+        href = first.get_attribute("href")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**" + href)
+
+        # Full-text search: the form works as a plain GET; matches are marked.
+        box = page.locator("form.site-search input[name=q]")
+        box.fill("close allies")
+        box.press("Enter")
+        page.wait_for_url(re.compile(r".*/search\?q=close\+allies$"))
+        found = get_json(site_url + "/api/search?q=close+allies")
+        assert page.locator("li.passage").count() == min(found["total"], found["page_size"])
+        assert page.locator("li.passage mark").count() >= 2 * page.locator("li.passage").count()
+        page.screenshot(path=str(shots / "search.png"))
+
+        # A pair through time, from an entity page's pair links.
+        page.goto(site_url + "/id/Iran.html")
+        page.locator('section.pairs a[href="/pair/Iran/Iraq"]').click()
+        page.wait_for_url("**/pair/Iran/Iraq")
+        pair = get_json(site_url + "/api/pair/Iran/Iraq")
+        bars = page.locator(".axis-bar")
+        assert bars.count() == len(pair["dated"]) > 0
+        for i in range(bars.count()):
+            box_ = bars.nth(i).bounding_box()
+            assert box_ and box_["width"] >= 3
+        assert page.locator("section.undated li.claim").count() == len(pair["undated"])
+        # The picture for the README: the relations table's last rows above the time axis.
+        page.locator("section.through-time").evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 260)")
+        page.screenshot(path=str(shots / "pair.png"))
+
+        # The claims browser: each facet click is a new URL; counts follow.
+        page.goto(site_url + "/claims")
+        page.locator('section[data-facet="tie"] a[data-value="hostile"]').click()
+        page.wait_for_url(re.compile(r".*/claims\?tie=hostile$"))
+        hostile = get_json(site_url + "/api/claims?tie=hostile")
+        expect(page.locator("p.count strong")).to_have_text(str(hostile["total"]))
+        polarity = min((v for v in hostile["facets"]["polarity"] if v["count"] > 0), key=lambda v: v["count"])
+        page.locator(f'section[data-facet="polarity"] a[data-value="{polarity["value"]}"]').click()
+        page.wait_for_url(re.compile(rf".*/claims\?tie=hostile&polarity={polarity['value']}$"))
+        expect(page.locator("p.count strong")).to_have_text(str(polarity["count"]))
+        page.screenshot(path=str(shots / "claims.png"))
+        browser.close()
+
+    own = urllib.parse.urlsplit(site_url).netloc
+    off_host = [u for u in requests if urllib.parse.urlsplit(u).netloc not in (own, "")
+                and not u.startswith(("data:", "blob:"))]
+    assert requests and off_host == []
