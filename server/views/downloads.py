@@ -10,7 +10,6 @@ from alliance_kg.graph.formats import HTML, of_file
 from alliance_kg.server import render_helpers
 from alliance_kg.server.app import site
 from alliance_kg.server.http import repr_digest
-from alliance_kg.server.problems import problem
 from alliance_kg.server.problems import Problem
 from alliance_kg.server.url_builder import download_url
 from alliance_kg.server.views.resources import finish
