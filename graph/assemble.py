@@ -84,10 +84,6 @@ class AssembledDataset:
     counts: dict = field(default_factory=dict)
 
 
-def _labels(actors: dict[str, ActorRecord]) -> dict[str, str]:
-    return {a.id: a.label for a in actors.values()}
-
-
 def add_actors(g: Graph, actors: dict[str, ActorRecord], iris: Iris, origins: dict) -> None:
     for actor in actors.values():
         node = iris.entity(actor.id)
@@ -158,9 +154,10 @@ def add_claim(g: Graph, claim: ClaimRecord, anchors: list[Anchor], doc: URIRef, 
     subject, obj = iris.entity(claim.subject), _object_term(claim, relation, vocabulary, iris, actors)
     node = iris.claim(claim.document, claim.id)
     origins[node] = claim.origin
-    labels = _labels(actors)
-    object_label = labels.get(claim.object, str(claim.object)) if isinstance(claim.object, str) else str(claim.object)
-    label = f"{labels[claim.subject]} {vocabulary.label(relation)} {object_label}"
+    # (looked up, not a table of every actor made per claim: that was quadratic in the corpus size)
+    subject_label = actors[claim.subject].label
+    object_label = actors[claim.object].label if isinstance(claim.object, str) and claim.object in actors else str(claim.object)
+    label = f"{subject_label} {vocabulary.label(relation)} {object_label}"
     g.add((node, RDF.type, iris.term("Claim")))
     g.add((node, RDFS.label, Literal(label + (" (denied)" if claim.polarity == "negated" else ""), lang="en")))
     g.add((node, RDF.subject, subject))
