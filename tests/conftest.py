@@ -66,3 +66,30 @@ def app(build_dir, store_url):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+# The repository corpus checked (not published), its triples as one graph (a fresh copy per test, which
+# a shape test may break), and the shapes: shared by the shape tests.
+@pytest.fixture(scope="session")
+def checked():
+    from alliance_kg.graph.pipeline import check
+
+    return check(BuildConfig.for_corpus())
+
+
+@pytest.fixture()
+def data(checked):
+    from rdflib import Graph
+
+    g = Graph()
+    for quad in checked.assembled.dataset.quads((None, None, None, None)):
+        g.add(quad[:3])
+    return g
+
+
+@pytest.fixture(scope="session")
+def shapes():
+    from alliance_kg.graph.load import load_turtle
+
+    config = BuildConfig.for_corpus()
+    return load_turtle(config.shapes_file, config.base)

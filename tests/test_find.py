@@ -445,7 +445,7 @@ def test_contradictions_are_opposite_polarities_whose_times_overlap():
 def test_each_inferred_fact_links_to_why_with_its_rule_and_premises(client, curated, busiest_pair):
     actor = busiest_pair[0]
     page = client.get(f"/id/{actor}.html").get_data(as_text=True)
-    links = re.findall(r'class="why" href="(/why/[0-9a-f]{16})"', page)
+    links = re.findall(r'class="[^"]*\bwhy\b[^"]*" href="(/why/[0-9a-f]{16})"', page)
     assert links and len(links) == page.count('class="inferred-fact"')
     claim_pages = {f'/claim/{c["document"]}/{c["id"]}.html': c for c in curated["claims"]}
     for link in links:

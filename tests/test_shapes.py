@@ -1,12 +1,8 @@
 """Each SHACL shape rejects the bad data it is there for (and the real data conforms)."""
 from __future__ import annotations
 
-import pytest
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
-from alliance_kg.graph.config import BuildConfig
-from alliance_kg.graph.load import load_turtle
-from alliance_kg.graph.pipeline import check
 from alliance_kg.graph.validate import validate
 from tests.helpers import AK, BASE, ID
 
@@ -16,25 +12,6 @@ SCHEMA = Namespace("https://schema.org/")
 TIME = Namespace("http://www.w3.org/2006/time#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 CLAIM = URIRef(f"{BASE}claim/000_233c5097a7797f3f/iran-allied-iraq")
-
-
-@pytest.fixture(scope="module")
-def checked():
-    return check(BuildConfig.for_corpus())
-
-
-@pytest.fixture()
-def data(checked):
-    g = Graph()
-    for quad in checked.assembled.dataset.quads((None, None, None, None)):
-        g.add(quad[:3])
-    return g
-
-
-@pytest.fixture(scope="module")
-def shapes():
-    config = BuildConfig.for_corpus()
-    return load_turtle(config.shapes_file, config.base)
 
 
 def results(data, shapes, severity="Violation"):

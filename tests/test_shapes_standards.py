@@ -8,8 +8,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from alliance_kg.graph.config import BuildConfig
-from alliance_kg.graph.load import load_turtle
-from alliance_kg.graph.pipeline import ValidationFailed, build, check
+from alliance_kg.graph.pipeline import ValidationFailed, build
 from alliance_kg.graph.validate import validate
 from tests.helpers import AK, BASE, ID, copy_of_data, line_of
 
@@ -19,25 +18,6 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 CLAIM = URIRef(f"{BASE}claim/000_233c5097a7797f3f/iran-allied-iraq")
 DOC4 = "004_704bd78250eadceb"
-
-
-@pytest.fixture(scope="module")
-def checked():
-    return check(BuildConfig.for_corpus())
-
-
-@pytest.fixture()
-def data(checked):
-    g = Graph()
-    for quad in checked.assembled.dataset.quads((None, None, None, None)):
-        g.add(quad[:3])
-    return g
-
-
-@pytest.fixture(scope="module")
-def shapes():
-    config = BuildConfig.for_corpus()
-    return load_turtle(config.shapes_file, config.base)
 
 
 def violations(data, shapes):

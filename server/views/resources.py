@@ -66,9 +66,9 @@ def embedded_jsonld(iri: str) -> str:
     subject = ox.NamedNode(iri)
     triples = sorted({ox.Triple(subject, r["p"], r["o"]) for r in rows}, key=str)
     graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    text = graph.serialize(format="json-ld", context=_context(site().dataset.directory), auto_compact=True,
-                           indent=1)
-    return text.replace("</", "<\\/")
+    text = graph.serialize(format="json-ld", context=_context(site().dataset.directory), auto_compact=True)
+    # minified: machines read it, and a phone should not download the indentation of the context
+    return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
 def split_extension(key: str) -> tuple[str, str | None]:
