@@ -48,7 +48,9 @@ class LinkError(Exception):
 
 
 class WikidataUnreachable(LinkError):
-    pass
+    def __init__(self, message: str, short: str):
+        super().__init__(message)
+        self.short = short      # the failure alone, without the advice for `link`
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -136,9 +138,9 @@ class WikidataApi:
         try:
             response = self.client.get(self.base_url, params=params)
         except httpx.TransportError as e:
-            raise WikidataUnreachable(f"Wikidata's API at {self.base_url} is unreachable "
-                                      f"({type(e).__name__}: {str(e) or 'no answer'}); run again when online, "
-                                      f"or with --offline over a filled cache") from None
+            short = f"Wikidata's API at {self.base_url} is unreachable ({type(e).__name__}: {str(e) or 'no answer'})"
+            raise WikidataUnreachable(f"{short}; run again when online, or with --offline over a filled cache",
+                                      short) from None
         if response.status_code != 200:
             raise LinkError(f"Wikidata's API at {self.base_url} answered HTTP {response.status_code} "
                             f"to {self.cache.key(params)}")
@@ -358,7 +360,8 @@ def link_new_actors(actors: Iterable[ActorRecord], proposed_dir: Path, api: Wiki
                 proposal, written[actor.id] = _link_one(api, actor, proposed_dir, today)
             except WikidataUnreachable as e:
                 api.go_offline()
-                out[actor.id] = NewActorLink("unreachable", f"{e}; not looked up")
+                out[actor.id] = NewActorLink("unreachable", f"{e.short}; not looked up, and the other new actors "
+                                                            "only in the cache")
                 continue
             except LinkError as e:
                 status = "offline" if api.offline else "error"
