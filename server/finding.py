@@ -1,8 +1,9 @@
 """The claims as rows to filter, count and compare: what the pair page and the claims browser read.
 
-One SPARQL query per dataset version fetches every claim's subject, relation, object, modality,
-polarity, document and OWL-Time interval (years); facets are then counted in memory, which keeps a
-facet page to milliseconds however the user combines them. The SPARQL that selects the same claims
+Every claim's subject, relation, object, modality, polarity, document and OWL-Time interval (years)
+is read once per dataset version from the claims table the build writes into the search index
+(graph/search_index.py); facets are then counted in memory, which keeps a facet page to milliseconds
+however the user combines them. The SPARQL that selects the same claims
 is written out too (`sparql_for`), so that what a user downloads names the query that chose it.
 """
 from __future__ import annotations
@@ -11,27 +12,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from alliance_kg.graph.vocabulary import PREFIXES, relations
 from alliance_kg.server.app import site
 from alliance_kg.server.describe import SPARQL_PREFIXES
 
 TIES = ("cooperative", "hostile", "other")
-
-ROWS_QUERY = """
-SELECT ?claim ?label ?s ?sLabel ?p ?pLabel ?o ?oLabel ?modality ?polarity ?doc ?docId ?docTitle ?begin ?end ?time WHERE {
-  ?claim a ak:Claim ; rdfs:label ?label ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-         ak:modality ?modality ; ak:polarity ?polarity ; prov:wasDerivedFrom ?doc .
-  ?doc dcterms:title ?docTitle ; dcterms:identifier ?docId .
-  OPTIONAL { ?s rdfs:label ?sLabel }
-  OPTIONAL { ?p rdfs:label ?pLabel }
-  OPTIONAL { ?o rdfs:label ?oLabel }
-  OPTIONAL { ?claim ak:validDuring ?t . ?t rdfs:label ?time .
-             OPTIONAL { ?t time:hasBeginning/time:inXSDgYear ?begin }
-             OPTIONAL { ?t time:hasEnd/time:inXSDgYear ?end } }
-}"""
-
 
 @dataclass
 class Row:
@@ -72,10 +57,6 @@ class Row:
                (stop is None or self.begin is None or self.begin <= stop)
 
 
-def _year(term) -> int | None:
-    return int(term.value[:4].lstrip("0") or 0) if term is not None else None
-
-
 def _local(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base) else iri
 
@@ -98,31 +79,27 @@ def relation_iri(key: str) -> str:
 
 
 def _load() -> list[Row]:
+    """Every claim of the request's version, from the claims table the build writes into the search index."""
+    from alliance_kg.server.search import index
+
     iris = site().iris
     idspace, docspace = iris.base + "id/", iris.base + "document/"
     ties = relations()
-    rows = site().engine.select(f"{SPARQL_PREFIXES}\nPREFIX ak: <{iris.ONT}>\n{ROWS_QUERY}")
-    out: dict[str, Row] = {}
-    for r in rows:
-        iri = r["claim"].value
-        if iri in out:
-            continue
-        p, o = r["p"].value, r["o"]
+    out = []
+    for (iri, label, s, s_label, p, p_label, o, o_is_iri, o_label, modality, polarity, doc, doc_title, time,
+         begin, end) in index().claims():
         key = relation_key(p)
         relation = ties.get(key)
-        label = lambda name, term: r[name].value if r.get(name) is not None else term.value
-        out[iri] = Row(
-            iri=iri, label=r["label"].value, subject=r["s"].value, subject_key=_local(r["s"].value, idspace),
-            subject_label=label("sLabel", r["s"]), relation=p, relation_key=key, relation_label=label("pLabel", r["p"]),
+        out.append(Row(
+            iri=iri, label=label, subject=s, subject_key=_local(s, idspace), subject_label=s_label or s,
+            relation=p, relation_key=key, relation_label=p_label or p,
             tie=relation.tie if relation else "other", symmetric=bool(relation and relation.symmetric),
-            object=o.value, object_key=_local(o.value, idspace), object_label=label("oLabel", o),
-            object_is_iri=isinstance(o, ox.NamedNode),
-            modality="hedged" if r["modality"].value.endswith("Hedged") else "asserted",
-            polarity="negated" if r["polarity"].value.endswith("Negated") else "affirmed",
-            document=r["doc"].value, document_key=_local(r["doc"].value, docspace), document_title=r["docTitle"].value,
-            begin=_year(r.get("begin")), end=_year(r.get("end")),
-            time=r["time"].value if r.get("time") is not None else None)
-    return sorted(out.values(), key=lambda c: (c.subject_label, c.relation_label, c.object_label, c.begin or 0, c.iri))
+            object=o, object_key=_local(o, idspace), object_label=o_label or o, object_is_iri=bool(o_is_iri),
+            modality="hedged" if modality.endswith("Hedged") else "asserted",
+            polarity="negated" if polarity.endswith("Negated") else "affirmed",
+            document=doc, document_key=_local(doc, docspace), document_title=doc_title,
+            begin=begin, end=end, time=time))
+    return sorted(out, key=lambda c: (c.subject_label, c.relation_label, c.object_label, c.begin or 0, c.iri))
 
 
 class Table:
