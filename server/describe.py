@@ -260,6 +260,14 @@ def document(iri: str) -> DocumentView | None:
                         claims(f"?claim prov:wasDerivedFrom <{iri}> ."))
 
 
+def stored_text(iri: str) -> tuple[str, str] | None:
+    """The text of the document whose dcterms:source is `iri`, and its recorded SHA-256 (hex)."""
+    rows = site().engine.select(_prefixes() + f"""
+      SELECT ?text ?sha WHERE {{ ?doc a ak:SourceDocument ; dcterms:source <{iri}> ; schema:text ?text ;
+                                      spdx:checksum/spdx:checksumValue ?sha }}""")
+    return (rows[0]["text"].value, rows[0]["sha"].value) if rows else None
+
+
 @dataclass
 class ActorEntry:
     iri: str

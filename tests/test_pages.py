@@ -228,6 +228,54 @@ def test_document_page_hash_can_wrap(client):
     assert "dl.facts dd code" in css and "break-all" in css
 
 
+# --- a document's stored text: its dcterms:source ---------------------------------------------------
+
+def test_each_document_source_is_an_iri_that_gives_the_exact_bytes(client, build_dir):
+    from alliance_kg.graph.corpus import Corpus
+    from alliance_kg.graph.curation import load_documents
+
+    corpus = Corpus.default()
+    records = {r.id: r for r in load_documents(corpus.documents_file)}
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(build_dir / "dataset.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    rows = list(store.query("SELECT ?doc ?id ?source ?sha WHERE { ?doc <http://purl.org/dc/terms/identifier> ?id ; "
+                            "<http://purl.org/dc/terms/source> ?source ; <http://spdx.org/rdf/terms#checksum>/"
+                            "<http://spdx.org/rdf/terms#checksumValue> ?sha }", use_default_graph_as_union=True))
+    assert {r["id"].value for r in rows} == set(records)
+    for r in rows:
+        source = r["source"]
+        assert isinstance(source, pyoxigraph.NamedNode) and source.value.startswith(BASE)
+        assert re.match(r"^[a-z][a-z0-9+.-]*://", source.value), "dcterms:source must be an absolute IRI"
+        got = client.get("/" + source.value[len(BASE):])
+        assert got.status_code == 200 and got.headers["Content-Type"] == "text/plain; charset=utf-8"
+        record = records[r["id"].value]
+        digest = hashlib.sha256(got.data).hexdigest()
+        assert digest == r["sha"].value == record.sha256
+        assert got.data == (corpus.documents_dir / record.file).read_bytes()
+        assert client.get("/" + source.value[len(BASE):], headers={"If-None-Match": got.headers["ETag"]}).status_code == 304
+        assert f'href="/{source.value[len(BASE):]}"' in client.get(f"/document/{r['id'].value}.html").data.decode()
+
+
+def test_evidence_offsets_count_into_the_served_text(client, build_dir):
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(build_dir / "dataset.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    oa = "http://www.w3.org/ns/oa#"
+    rows = list(store.query(f"SELECT ?source ?exact ?start ?end WHERE {{ ?t <{oa}hasSource> ?doc ; <{oa}hasSelector> ?q, ?p . "
+                            f"?q <{oa}exact> ?exact . ?p <{oa}start> ?start ; <{oa}end> ?end . "
+                            "?doc <http://purl.org/dc/terms/source> ?source }", use_default_graph_as_union=True))
+    assert rows
+    texts: dict[str, str] = {}
+    for r in rows:
+        path = "/" + r["source"].value[len(BASE):]
+        text = texts.setdefault(path, client.get(path).data.decode("utf-8"))
+        assert text[int(r["start"].value):int(r["end"].value)] == r["exact"].value
+
+
+@pytest.mark.parametrize("path, status", [("/text/nothing_here", 404), ("/text/not%20a%20name", 400)])
+def test_a_text_that_is_not_there_is_a_problem(client, path, status):
+    assert client.get(path, headers={"Accept": "application/json"}).status_code == status
+
+
 # --- the ontology page and the query page ---------------------------------------------------------
 
 def test_ontology_page_is_one_of_the_site(client):

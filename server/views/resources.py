@@ -12,7 +12,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
-from alliance_kg.graph.formats import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TRIG, TURTLE, Format, by_extension
+from alliance_kg.graph.formats import HTML, JSONLD, NQUADS, NTRIPLES, RDFXML, TEXT, TRIG, TURTLE, Format, by_extension
 from alliance_kg.graph.iris import NAME_PATTERN
 from alliance_kg.server import describe, render_helpers
 from alliance_kg.server.app import site
@@ -121,6 +121,25 @@ def resource(kind: str, key: str):
         response = Response(serialize(describe.quads_about(iri, kind), fmt), content_type=fmt.content_type)
         response.headers["Link"] = f'<{iri}>; rel="describes"'
     return finish(response, kind, stem, fmt.name, str(year) if fmt is HTML else "")
+
+
+@bp.route("/text/<key>", methods=["GET", "HEAD"])
+def stored_text(key: str):
+    """A document's stored text, byte for byte: the dcterms:source of the document (graph/iris.py), what
+    its evidence offsets count into (Unicode code points) and what its recorded SHA-256 is the digest of."""
+    if not NAME_PATTERN.match(key):
+        raise Problem(400, f"/text/{key} is not a well-formed alliance-kg IRI")
+    iri = iri_of(f"/text/{key}")
+    found = describe.stored_text(iri)
+    if found is None:
+        raise Problem(404, f"{iri} is not the text of a document in the dataset")
+    text, sha256 = found
+    response = Response(text.encode("utf-8"), content_type=TEXT.content_type)
+    response.headers["Link"] = f'<{site().iris.document(key)}>; rel="describedby"'
+    finish(response)
+    # The text's own digest: the same ETag in every version that holds the same bytes.
+    response.set_etag(sha256)
+    return response
 
 
 def render_page(kind: str, iri: str, year: int | None = None) -> str | None:
