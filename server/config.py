@@ -45,6 +45,9 @@ class ServerConfig:
     workers: int = field(default_factory=lambda: _env("workers", 2, int))               # query processes
     max_waiting: int = field(default_factory=lambda: _env("max_waiting", 8, int))       # queued before 503
     threads: int = field(default_factory=lambda: _env("threads", 16, int))              # WSGI threads
+    # Items per list on an entity page (its claims as subject, as object, its inferred facts, its pairs);
+    # the rest are a page away, so a page's size follows from this, not from how much the corpus says.
+    entity_page_size: int = field(default_factory=lambda: _env("entity_page_size", 25, int))
     # --- memory: caches are bounded in bytes (an answer or file over the entry limit is not kept) ---
     cache_bytes: int = field(default_factory=lambda: _env("cache_bytes", 32 * 1024 * 1024, int))        # SPARQL answers
     page_cache_bytes: int = field(default_factory=lambda: _env("page_cache_bytes", 32 * 1024 * 1024, int))  # gzipped files
@@ -66,6 +69,8 @@ class ServerConfig:
             raise ValueError(f"port {self.port} is not a TCP port (0-65535; 0 picks a free one)")
         if self.workers < 1 or self.threads < 1:
             raise ValueError("workers and threads must each be at least 1")
+        if self.entity_page_size < 1:
+            raise ValueError("entity_page_size must be at least 1")
 
     def replace(self, **changes) -> "ServerConfig":
         values = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -4,7 +4,6 @@ Only the engine's small interface is used (select), so the same code works over 
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -205,9 +204,7 @@ class EntityView:
     alt_labels: list[str]
     description: str | None
     wikidata: str | None
-    outgoing: dict[str, list[ClaimView]]
-    incoming: dict[str, list[ClaimView]]
-    inferred: list[Inferred]
+    inferred: list[Inferred]     # its claims are paged from the facet table (server/finding.py listing)
 
 
 def entity(iri: str) -> EntityView | None:
@@ -223,12 +220,8 @@ def entity(iri: str) -> EntityView | None:
         return None
     classes = sorted({(r["class"].value, value(r.get("classLabel")) or r["class"].value) for r in rows})
     alts = sorted({r["alt"].value for r in rows if "alt" in r})
-    outgoing, incoming = defaultdict(list), defaultdict(list)
-    for claim in claims(f"VALUES ?e {{ <{iri}> }} ?claim rdf:subject|rdf:object ?e ."):
-        (outgoing if claim.subject == iri else incoming)[claim.relation_label].append(claim)
     return EntityView(iri, rows[0]["label"].value, classes, alts, value(rows[0].get("description")),
-                      value(rows[0].get("wikidata")), dict(sorted(outgoing.items())), dict(sorted(incoming.items())),
-                      inferred_about(iri))
+                      value(rows[0].get("wikidata")), inferred_about(iri))
 
 
 @dataclass

@@ -113,6 +113,15 @@ class Table:
             for name in FACETS:
                 self.labels[name].setdefault(FACETS[name](r), _facet_label(name, r))
         self.ties = {(r.relation_key, r.tie) for r in rows}
+        # An entity page's two lists: claims by subject and by object (a claim of an actor about itself
+        # is among what it does only), each in the order a reader scans them: relation, then the other actor.
+        self.by_subject: dict[str, list[Row]] = {}
+        self.by_object: dict[str, list[Row]] = {}
+        for r in sorted(rows, key=lambda r: (r.relation_label, r.object_label, r.begin or 0, r.iri)):
+            self.by_subject.setdefault(r.subject, []).append(r)
+        for r in sorted(rows, key=lambda r: (r.relation_label, r.subject_label, r.begin or 0, r.iri)):
+            if r.object != r.subject:
+                self.by_object.setdefault(r.object, []).append(r)
         self.answers: OrderedDict[tuple, tuple] = OrderedDict()   # selection -> (rows, counts)
         self.lock = threading.Lock()
 
@@ -137,6 +146,46 @@ def table() -> Table:
 
 def all_rows() -> list[Row]:
     return table().rows
+
+
+# --- an entity page's claims, a page at a time ---------------------------------------------------------
+
+@dataclass
+class Listing:
+    """One page of the claims with an actor as subject (or as object), and what every page holds."""
+
+    rows: list[Row]                            # this page's claims
+    total: int
+    page: int
+    pages: int
+    size: int
+    relations: list[tuple[str, str, int]]      # (relation key, label, claims) over every page, most first
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+class PageOutOfRange(ValueError):
+    """A page number past the last page (a 404: that page does not exist)."""
+
+
+def listing(iri: str, role: str, page: int, size: int) -> Listing:
+    """Page `page` (1-based) of `size` claims whose `role` ("subject" or "object") is the actor `iri`."""
+    t = table()
+    rows = (t.by_subject if role == "subject" else t.by_object).get(iri, [])
+    pages = max(1, -(-len(rows) // size))
+    if page > pages:
+        raise PageOutOfRange(f"page {page} is past the last page ({pages}) of these claims")
+    counts: dict[str, list] = {}
+    for r in rows:
+        counts.setdefault(r.relation_key, [r.relation_label, 0])[1] += 1
+    relations = sorted(((k, label, n) for k, (label, n) in counts.items()), key=lambda t: (-t[2], t[1]))
+    return Listing(rows[(page - 1) * size: page * size], len(rows), page, pages, size, relations)
 
 
 # --- the claims browser: facets ----------------------------------------------------------------
