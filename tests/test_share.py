@@ -43,7 +43,7 @@ def corpus_examples() -> list[tuple[str, str]]:
 
 def test_the_gallery_lists_every_example_with_its_short_link(web):
     page = web.get("/sparql", headers={"Accept": BROWSER}).data.decode()
-    gallery = re.search(r'<section class="gallery" id="examples".*?</section>', page, re.DOTALL).group(0)
+    gallery = re.search(r'<section class="gallery" id="gallery".*?</section>', page, re.DOTALL).group(0)
     listed = re.findall(r'<li><a href="/q/([a-z2-7]+)">([^<]+)</a>', gallery)
     expected = corpus_examples()
     assert [html.unescape(title) for _, title in listed] == [title for title, _ in expected]
