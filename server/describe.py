@@ -233,7 +233,7 @@ class DocumentView:
     sha256: str
     source: str
     junk: list[tuple[int, int, str]]
-    claims: list[ClaimView]
+    claims: list[ClaimView] = field(default_factory=list)    # filled by the page (server/finding.py views)
 
 
 def document(iri: str) -> DocumentView | None:
@@ -249,8 +249,7 @@ def document(iri: str) -> DocumentView | None:
         oa:hasSelector/oa:start ?start ; oa:hasSelector/oa:end ?end }} ORDER BY ?start""")
     r = rows[0]
     return DocumentView(iri, r["title"].value, r["id"].value, r["text"].value, r["sha"].value, r["source"].value,
-                        [(int(j["start"].value), int(j["end"].value), j["kind"].value) for j in junk],
-                        claims(f"?claim prov:wasDerivedFrom <{iri}> ."))
+                        [(int(j["start"].value), int(j["end"].value), j["kind"].value) for j in junk])
 
 
 def stored_text(iri: str) -> tuple[str, str] | None:

@@ -115,6 +115,10 @@ class Table:
         self.ties = {(r.relation_key, r.tie) for r in rows}
         # An entity page's two lists: claims by subject and by object (a claim of an actor about itself
         # is among what it does only), each in the order a reader scans them: relation, then the other actor.
+        self.by_iri = {r.iri: r for r in rows}
+        self.by_document: dict[str, list[Row]] = {}
+        for r in sorted(rows, key=lambda r: (r.relation_label, r.subject_label, r.object_label, r.iri)):
+            self.by_document.setdefault(r.document, []).append(r)
         self.by_subject: dict[str, list[Row]] = {}
         self.by_object: dict[str, list[Row]] = {}
         for r in sorted(rows, key=lambda r: (r.relation_label, r.object_label, r.begin or 0, r.iri)):

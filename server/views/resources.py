@@ -210,10 +210,12 @@ def render_page(kind: str, iri: str, year: int | None = None) -> str | None:
     if kind == "id":
         return _entity_page(iri, year, common)
     if kind == "claim":
-        found = describe.claims(f"VALUES ?claim {{ <{iri}> }}")
-        return render_template("claim.html", c=found[0], **common) if found else None
+        row = finding.table().by_iri.get(iri)
+        return render_template("claim.html", c=finding.views([row])[0], **common) if row else None
     if kind == "document":
         view = describe.document(iri)
+        if view is not None:     # its claims with their evidence, read in their own graph (finding.views)
+            view.claims = finding.views(finding.table().by_document.get(iri, []))
         return render_template("document.html", d=view, segments=render_helpers.segments(view), **common) \
             if view else None
     quads = describe.quads_about(iri, "graph")
