@@ -1,4 +1,4 @@
-"""Find benchmark: server time of autocomplete, search, facet pages and pair pages (issue 13), on the
+"""Find benchmark: server time of autocomplete, search, facet, pair and entity pages (issue 13), on the
 seeds and on synthetic corpora N times larger (bench/build.py's generator), one run on one machine.
 
     .venv/bin/python bench/find.py [--scale 10] [--scale 100] [--repeat 30]
@@ -44,6 +44,8 @@ def urls_for(corpus: str) -> dict[str, list[str]]:
                                f"/claims?subject={actor}", "/claims?from=1990&to=2000&undated=1&page=3"],
         "facet JSON /api/claims": ["/api/claims?tie=hostile&polarity=affirmed"],
         "pair page": [pair],
+        # an entity page lists a page of its claims (read per claim graph), its counts from the facet table
+        "entity page": [f"/id/{actor}.html", f"/id/{actor}.html?out=2#outgoing"],
     }
 
 

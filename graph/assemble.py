@@ -110,7 +110,10 @@ def add_document(g: Graph, source: SourceText, iris: Iris, origins: dict) -> URI
     g.add((doc, RDFS.label, Literal(record.title, lang=record.language)))
     g.add((doc, DCTERMS.identifier, Literal(record.id)))
     g.add((doc, DCTERMS.language, Iris.language(record.language)))
-    g.add((doc, DCTERMS.source, Literal(f"seeds/{record.file}")))
+    # The stored text the offsets count into, served at this IRI byte for byte (server/views/resources.py).
+    g.add((doc, DCTERMS.source, iris.text(record.id)))
+    if record.url:           # the original web address, when the curators know it
+        g.add((doc, SCHEMA.url, URIRef(record.url)))
     g.add((doc, SCHEMA.text, Literal(source.text)))
     checksum = Iris.part(doc, "sha256")
     g.add((doc, SPDX.checksum, checksum))

@@ -247,6 +247,23 @@ class DocumentRecord:
     origin: Origin
     # Later stages (clean) report against the curated key's own line: "documents[0].sha256".
     fields: "Fields | None" = field(default=None, repr=False, compare=False)
+    url: str | None = None     # where the document was collected from, when known (published as schema:url)
+
+
+# Characters RFC 3987 allows nowhere in an IRI (besides spaces and controls).
+_NOT_IN_IRI = set('<>"{}|\\^`')
+
+
+def web_address(value: str) -> str | None:
+    """Why `value` is not an absolute http(s) IRI, or None when it is one."""
+    from urllib.parse import urlsplit
+
+    if any(ch in _NOT_IN_IRI or ch.isspace() or ord(ch) < 0x20 for ch in value):
+        return "contains a character an IRI cannot hold (space, <, >, \", {, }, |, \\, ^ or `)"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "must be an absolute http:// or https:// address"
+    return None
 
 
 @dataclass
@@ -328,7 +345,7 @@ def load_documents(path: Path, errors: ErrorLog | None = None) -> list[DocumentR
 
     def one(i: int) -> None:
         f = _item(top, "documents", i)
-        f.check_keys({"id", "file", "sha256", "title", "language", "junk"})
+        f.check_keys({"id", "file", "sha256", "title", "language", "junk", "url"})
         doc_id = f.name("id")
         if doc_id in seen:
             raise f.error("id", f"duplicate document id {doc_id!r}")
@@ -347,9 +364,12 @@ def load_documents(path: Path, errors: ErrorLog | None = None) -> list[DocumentR
             if kind not in JUNK_KINDS:
                 raise jf.error("kind", f"unknown junk kind {kind!r} (one of {', '.join(JUNK_KINDS)})")
             junk.append(JunkRange(lines[0], lines[1], kind))
+        url = f.get("url", required=False, default=None)
+        if url is not None and web_address(url) is not None:
+            raise f.error("url", f"{url!r} {web_address(url)}")
         records.append(DocumentRecord(doc_id, f.get("file"), sha, f.get("title"),
                                       f.get("language", required=False, default="en"), junk,
-                                      Origin(path, f.line), f))
+                                      Origin(path, f.line), f, url=url))
     _each(errors, len(data["documents"]), one)
     return records
 

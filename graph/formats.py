@@ -63,6 +63,8 @@ TEXT = Format("text", "text/plain", ".txt")
 GZIP = Format("gzip", "application/gzip", ".gz", charset=False)
 SQLITE = Format("sqlite", "application/vnd.sqlite3", ".sqlite", charset=False)   # the search index
 OCTETS = Format("octets", "application/octet-stream", None, charset=False)
+# A SPARQL query's text (a shared query, /q/<id>): the registration defines no charset, it is always UTF-8.
+SPARQL_QUERY = Format("sparqlquery", "application/sparql-query", ".rq", charset=False)
 # What the site's pages are made of, and what crawlers read (robots.txt is TEXT, sitemap.xml is XML).
 CSS = Format("css", "text/css", ".css")
 JAVASCRIPT = Format("javascript", "text/javascript", ".js")
@@ -100,7 +102,7 @@ def by_client_name(value: str, among) -> Format | None:
                 return candidate
     return found
 # Every media type worth compressing on the wire: all of the above are text.
-COMPRESSIBLE = tuple(dict.fromkeys(f.media_type for f in ALL + FILE_FORMATS + ASSET_FORMATS + (PROBLEM_JSON, XML)
+COMPRESSIBLE = tuple(dict.fromkeys(f.media_type for f in ALL + FILE_FORMATS + ASSET_FORMATS + (PROBLEM_JSON, XML, SPARQL_QUERY)
                                    if f is not GZIP))
 
 

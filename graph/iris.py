@@ -9,6 +9,8 @@ pipeline, the server and the tests agree on its shape:
     <base>claim/<doc>/<slug>#evidence-<n>    its n-th piece of evidence (and -target, -quote, -position)
     <base>claim/<doc>/<slug>#time            its time interval (and -start, -end)
     <base>document/<doc>#junk-<n>            a segment of the document that is web junk
+    <base>text/<doc>                         the document's stored text, byte for byte (its dcterms:source:
+                                             what the evidence offsets count into and the SHA-256 is of)
     <base>graph/<name>                       a named graph (ontology, actors, inferred, document/<doc>)
     <base>inference/<hash>                   the record of why a triple was inferred
     <base>ontology#<Term>                    an ontology term; <base>ontology is the ontology itself
@@ -48,7 +50,7 @@ class ParsedIri:
 
 
 class Iris:
-    KINDS = ("id", "document", "claim", "graph", "inference", "ontology", "shapes", "dataset", "sparql")
+    KINDS = ("id", "document", "text", "claim", "graph", "inference", "ontology", "shapes", "dataset", "sparql")
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         if not base.endswith("/"):
@@ -70,6 +72,9 @@ class Iris:
 
     def document(self, doc_id: str) -> URIRef:
         return URIRef(f"{self.base}document/{check_name(doc_id, 'document id')}")
+
+    def text(self, doc_id: str) -> URIRef:
+        return URIRef(f"{self.base}text/{check_name(doc_id, 'document id')}")
 
     def claim(self, doc_id: str, slug: str) -> URIRef:
         return URIRef(f"{self.base}claim/{check_name(doc_id, 'document id')}/{check_name(slug, 'claim id')}")

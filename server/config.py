@@ -45,11 +45,20 @@ class ServerConfig:
     workers: int = field(default_factory=lambda: _env("workers", 2, int))               # query processes
     max_waiting: int = field(default_factory=lambda: _env("max_waiting", 8, int))       # queued before 503
     threads: int = field(default_factory=lambda: _env("threads", 16, int))              # WSGI threads
+    # Items per list on an entity page (its claims as subject, as object, its inferred facts, its pairs);
+    # the rest are a page away, so a page's size follows from this, not from how much the corpus says.
+    entity_page_size: int = field(default_factory=lambda: _env("entity_page_size", 25, int))
     # --- memory: caches are bounded in bytes (an answer or file over the entry limit is not kept) ---
     cache_bytes: int = field(default_factory=lambda: _env("cache_bytes", 32 * 1024 * 1024, int))        # SPARQL answers
     page_cache_bytes: int = field(default_factory=lambda: _env("page_cache_bytes", 32 * 1024 * 1024, int))  # gzipped files
     cache_max_entry_bytes: int = field(default_factory=lambda: _env("cache_max_entry_bytes", 1024 * 1024, int))
     page_max_entry_bytes: int = field(default_factory=lambda: _env("page_max_entry_bytes", 8 * 1024 * 1024, int))
+    # --- shared queries (/q/<id>): files in a directory outside the versioned build, bounded ---------
+    # empty: <build_dir>/shared-queries (beside versions/, so every rebuild keeps them)
+    shared_queries: str = field(default_factory=lambda: _env("shared_queries", ""))
+    shared_queries_max_files: int = field(default_factory=lambda: _env("shared_queries_max_files", 100_000, int))
+    shared_queries_max_bytes: int = field(default_factory=lambda: _env("shared_queries_max_bytes", 64 * 1024 * 1024, int))
+    shared_queries_per_minute: int = field(default_factory=lambda: _env("shared_queries_per_minute", 20, int))  # per address
     # --- reloading: seconds between looks at the build's `current` pointer (0: only on SIGHUP) ---
     reload_interval: float = field(default_factory=lambda: _env("reload_interval", 1.0, float))
     # A remote SPARQL 1.1 query endpoint holding the pushed dataset (`serve --store`); empty: embedded.
@@ -66,6 +75,12 @@ class ServerConfig:
             raise ValueError(f"port {self.port} is not a TCP port (0-65535; 0 picks a free one)")
         if self.workers < 1 or self.threads < 1:
             raise ValueError("workers and threads must each be at least 1")
+        if self.entity_page_size < 1:
+            raise ValueError("entity_page_size must be at least 1")
+
+    @property
+    def shared_queries_dir(self) -> Path:
+        return Path(self.shared_queries) if self.shared_queries else Path(self.build_dir) / "shared-queries"
 
     def replace(self, **changes) -> "ServerConfig":
         values = {f.name: getattr(self, f.name) for f in fields(self)}

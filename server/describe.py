@@ -4,7 +4,6 @@ Only the engine's small interface is used (select), so the same code works over 
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -205,9 +204,7 @@ class EntityView:
     alt_labels: list[str]
     description: str | None
     wikidata: str | None
-    outgoing: dict[str, list[ClaimView]]
-    incoming: dict[str, list[ClaimView]]
-    inferred: list[Inferred]
+    inferred: list[Inferred]     # its claims are paged from the facet table (server/finding.py listing)
 
 
 def entity(iri: str) -> EntityView | None:
@@ -223,12 +220,8 @@ def entity(iri: str) -> EntityView | None:
         return None
     classes = sorted({(r["class"].value, value(r.get("classLabel")) or r["class"].value) for r in rows})
     alts = sorted({r["alt"].value for r in rows if "alt" in r})
-    outgoing, incoming = defaultdict(list), defaultdict(list)
-    for claim in claims(f"VALUES ?e {{ <{iri}> }} ?claim rdf:subject|rdf:object ?e ."):
-        (outgoing if claim.subject == iri else incoming)[claim.relation_label].append(claim)
     return EntityView(iri, rows[0]["label"].value, classes, alts, value(rows[0].get("description")),
-                      value(rows[0].get("wikidata")), dict(sorted(outgoing.items())), dict(sorted(incoming.items())),
-                      inferred_about(iri))
+                      value(rows[0].get("wikidata")), inferred_about(iri))
 
 
 @dataclass
@@ -240,7 +233,7 @@ class DocumentView:
     sha256: str
     source: str
     junk: list[tuple[int, int, str]]
-    claims: list[ClaimView]
+    claims: list[ClaimView] = field(default_factory=list)    # filled by the page (server/finding.py views)
 
 
 def document(iri: str) -> DocumentView | None:
@@ -256,8 +249,15 @@ def document(iri: str) -> DocumentView | None:
         oa:hasSelector/oa:start ?start ; oa:hasSelector/oa:end ?end }} ORDER BY ?start""")
     r = rows[0]
     return DocumentView(iri, r["title"].value, r["id"].value, r["text"].value, r["sha"].value, r["source"].value,
-                        [(int(j["start"].value), int(j["end"].value), j["kind"].value) for j in junk],
-                        claims(f"?claim prov:wasDerivedFrom <{iri}> ."))
+                        [(int(j["start"].value), int(j["end"].value), j["kind"].value) for j in junk])
+
+
+def stored_text(iri: str) -> tuple[str, str] | None:
+    """The text of the document whose dcterms:source is `iri`, and its recorded SHA-256 (hex)."""
+    rows = site().engine.select(_prefixes() + f"""
+      SELECT ?text ?sha WHERE {{ ?doc a ak:SourceDocument ; dcterms:source <{iri}> ; schema:text ?text ;
+                                      spdx:checksum/spdx:checksumValue ?sha }}""")
+    return (rows[0]["text"].value, rows[0]["sha"].value) if rows else None
 
 
 @dataclass

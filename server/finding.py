@@ -1,8 +1,9 @@
 """The claims as rows to filter, count and compare: what the pair page and the claims browser read.
 
-One SPARQL query per dataset version fetches every claim's subject, relation, object, modality,
-polarity, document and OWL-Time interval (years); facets are then counted in memory, which keeps a
-facet page to milliseconds however the user combines them. The SPARQL that selects the same claims
+Every claim's subject, relation, object, modality, polarity, document and OWL-Time interval (years)
+is read once per dataset version from the claims table the build writes into the search index
+(graph/search_index.py); facets are then counted in memory, which keeps a facet page to milliseconds
+however the user combines them. The SPARQL that selects the same claims
 is written out too (`sparql_for`), so that what a user downloads names the query that chose it.
 """
 from __future__ import annotations
@@ -11,27 +12,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from alliance_kg.graph.vocabulary import PREFIXES, relations
 from alliance_kg.server.app import site
 from alliance_kg.server.describe import SPARQL_PREFIXES
 
 TIES = ("cooperative", "hostile", "other")
-
-ROWS_QUERY = """
-SELECT ?claim ?label ?s ?sLabel ?p ?pLabel ?o ?oLabel ?modality ?polarity ?doc ?docId ?docTitle ?begin ?end ?time WHERE {
-  ?claim a ak:Claim ; rdfs:label ?label ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-         ak:modality ?modality ; ak:polarity ?polarity ; prov:wasDerivedFrom ?doc .
-  ?doc dcterms:title ?docTitle ; dcterms:identifier ?docId .
-  OPTIONAL { ?s rdfs:label ?sLabel }
-  OPTIONAL { ?p rdfs:label ?pLabel }
-  OPTIONAL { ?o rdfs:label ?oLabel }
-  OPTIONAL { ?claim ak:validDuring ?t . ?t rdfs:label ?time .
-             OPTIONAL { ?t time:hasBeginning/time:inXSDgYear ?begin }
-             OPTIONAL { ?t time:hasEnd/time:inXSDgYear ?end } }
-}"""
-
 
 @dataclass
 class Row:
@@ -72,10 +57,6 @@ class Row:
                (stop is None or self.begin is None or self.begin <= stop)
 
 
-def _year(term) -> int | None:
-    return int(term.value[:4].lstrip("0") or 0) if term is not None else None
-
-
 def _local(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base) else iri
 
@@ -98,31 +79,27 @@ def relation_iri(key: str) -> str:
 
 
 def _load() -> list[Row]:
+    """Every claim of the request's version, from the claims table the build writes into the search index."""
+    from alliance_kg.server.search import index
+
     iris = site().iris
     idspace, docspace = iris.base + "id/", iris.base + "document/"
     ties = relations()
-    rows = site().engine.select(f"{SPARQL_PREFIXES}\nPREFIX ak: <{iris.ONT}>\n{ROWS_QUERY}")
-    out: dict[str, Row] = {}
-    for r in rows:
-        iri = r["claim"].value
-        if iri in out:
-            continue
-        p, o = r["p"].value, r["o"]
+    out = []
+    for (iri, label, s, s_label, p, p_label, o, o_is_iri, o_label, modality, polarity, doc, doc_title, time,
+         begin, end) in index().claims():
         key = relation_key(p)
         relation = ties.get(key)
-        label = lambda name, term: r[name].value if r.get(name) is not None else term.value
-        out[iri] = Row(
-            iri=iri, label=r["label"].value, subject=r["s"].value, subject_key=_local(r["s"].value, idspace),
-            subject_label=label("sLabel", r["s"]), relation=p, relation_key=key, relation_label=label("pLabel", r["p"]),
+        out.append(Row(
+            iri=iri, label=label, subject=s, subject_key=_local(s, idspace), subject_label=s_label or s,
+            relation=p, relation_key=key, relation_label=p_label or p,
             tie=relation.tie if relation else "other", symmetric=bool(relation and relation.symmetric),
-            object=o.value, object_key=_local(o.value, idspace), object_label=label("oLabel", o),
-            object_is_iri=isinstance(o, ox.NamedNode),
-            modality="hedged" if r["modality"].value.endswith("Hedged") else "asserted",
-            polarity="negated" if r["polarity"].value.endswith("Negated") else "affirmed",
-            document=r["doc"].value, document_key=_local(r["doc"].value, docspace), document_title=r["docTitle"].value,
-            begin=_year(r.get("begin")), end=_year(r.get("end")),
-            time=r["time"].value if r.get("time") is not None else None)
-    return sorted(out.values(), key=lambda c: (c.subject_label, c.relation_label, c.object_label, c.begin or 0, c.iri))
+            object=o, object_key=_local(o, idspace), object_label=o_label or o, object_is_iri=bool(o_is_iri),
+            modality="hedged" if modality.endswith("Hedged") else "asserted",
+            polarity="negated" if polarity.endswith("Negated") else "affirmed",
+            document=doc, document_key=_local(doc, docspace), document_title=doc_title,
+            begin=begin, end=end, time=time))
+    return sorted(out, key=lambda c: (c.subject_label, c.relation_label, c.object_label, c.begin or 0, c.iri))
 
 
 class Table:
@@ -136,6 +113,19 @@ class Table:
             for name in FACETS:
                 self.labels[name].setdefault(FACETS[name](r), _facet_label(name, r))
         self.ties = {(r.relation_key, r.tie) for r in rows}
+        # An entity page's two lists: claims by subject and by object (a claim of an actor about itself
+        # is among what it does only), each in the order a reader scans them: relation, then the other actor.
+        self.by_iri = {r.iri: r for r in rows}
+        self.by_document: dict[str, list[Row]] = {}
+        for r in sorted(rows, key=lambda r: (r.relation_label, r.subject_label, r.object_label, r.iri)):
+            self.by_document.setdefault(r.document, []).append(r)
+        self.by_subject: dict[str, list[Row]] = {}
+        self.by_object: dict[str, list[Row]] = {}
+        for r in sorted(rows, key=lambda r: (r.relation_label, r.object_label, r.begin or 0, r.iri)):
+            self.by_subject.setdefault(r.subject, []).append(r)
+        for r in sorted(rows, key=lambda r: (r.relation_label, r.subject_label, r.begin or 0, r.iri)):
+            if r.object != r.subject:
+                self.by_object.setdefault(r.object, []).append(r)
         self.answers: OrderedDict[tuple, tuple] = OrderedDict()   # selection -> (rows, counts)
         self.lock = threading.Lock()
 
@@ -160,6 +150,46 @@ def table() -> Table:
 
 def all_rows() -> list[Row]:
     return table().rows
+
+
+# --- an entity page's claims, a page at a time ---------------------------------------------------------
+
+@dataclass
+class Listing:
+    """One page of the claims with an actor as subject (or as object), and what every page holds."""
+
+    rows: list[Row]                            # this page's claims
+    total: int
+    page: int
+    pages: int
+    size: int
+    relations: list[tuple[str, str, int]]      # (relation key, label, claims) over every page, most first
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+class PageOutOfRange(ValueError):
+    """A page number past the last page (a 404: that page does not exist)."""
+
+
+def listing(iri: str, role: str, page: int, size: int) -> Listing:
+    """Page `page` (1-based) of `size` claims whose `role` ("subject" or "object") is the actor `iri`."""
+    t = table()
+    rows = (t.by_subject if role == "subject" else t.by_object).get(iri, [])
+    pages = max(1, -(-len(rows) // size))
+    if page > pages:
+        raise PageOutOfRange(f"page {page} is past the last page ({pages}) of these claims")
+    counts: dict[str, list] = {}
+    for r in rows:
+        counts.setdefault(r.relation_key, [r.relation_label, 0])[1] += 1
+    relations = sorted(((k, label, n) for k, (label, n) in counts.items()), key=lambda t: (-t[2], t[1]))
+    return Listing(rows[(page - 1) * size: page * size], len(rows), page, pages, size, relations)
 
 
 # --- the claims browser: facets ----------------------------------------------------------------

@@ -11,7 +11,8 @@ from alliance_kg.server.negotiation import prefers_html
 
 TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
           406: "Not Acceptable", 413: "Content Too Large", 414: "URI Too Long",
-          415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable"}
+          409: "Conflict", 415: "Unsupported Media Type", 429: "Too Many Requests", 500: "Internal Server Error",
+          503: "Service Unavailable", 507: "Insufficient Storage"}
 
 
 def problem_json(status: int, detail: str, title: str | None = None, **extra) -> bytes:

@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alliance_kg.server.url_builder import page_of
+from alliance_kg.server.url_builder import page_of, path_of
 
 
 def link(iri: str) -> str:
     return page_of(iri)
+
+
+def resource_link(iri: str) -> str:
+    """The URL of one of our IRIs that names a document itself (a stored text), not a thing it describes."""
+    return path_of(iri)
 
 
 def local_name(iri: str) -> str:

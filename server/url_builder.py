@@ -3,7 +3,8 @@
 IRIs are minted under the dataset's base (https://w3id.org/alliance-kg/ by default, see
 graph/iris.py); the server answers for them under its own host, at the same path, so that
 https://w3id.org/alliance-kg/id/Iran is served at http://<host>/id/Iran. Documents about a
-resource add a format's extension: /id/Iran.html, /id/Iran.ttl, …
+resource add a format's extension: /id/Iran.html, /id/Iran.ttl, …; a document's stored text is
+itself a document (text/plain), served at its IRI's path with no extension: /text/<doc>.
 """
 from __future__ import annotations
 

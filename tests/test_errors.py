@@ -266,3 +266,29 @@ def test_junk_kinds_are_documented_where_curators_read(tmp_path):
     # and the header names no kind the build would refuse
     named = set(re.findall(r"\b[a-z]+(?:-[a-z]+)+\b", header))
     assert named <= set(JUNK_KINDS), named - set(JUNK_KINDS)
+
+
+@pytest.mark.parametrize("url", ["www.example.org/article", "ftp://example.org/a", "https://example.org/a b"])
+def test_a_document_url_must_be_an_absolute_web_address(tmp_path, url):
+    from alliance_kg.graph.curation import load_documents
+
+    config = copy_of_data(tmp_path)
+    path = config.documents_file
+    edit(path, "    language: en\n", f"    language: en\n    url: \"{url}\"\n")
+    with pytest.raises(CurationError) as caught:
+        load_documents(path)
+    assert caught.value.file == path and caught.value.field.endswith(".url")
+    assert caught.value.line == line_of(path, "url:")
+
+
+def test_a_document_url_is_published_as_its_web_address(tmp_path):
+    from rdflib import URIRef
+
+    from alliance_kg.graph.pipeline import check
+    from alliance_kg.graph.vocabulary import SCHEMA
+
+    config = copy_of_data(tmp_path)
+    edit(config.documents_file, "    language: en\n", "    language: en\n    url: https://example.org/iran-and-iraq\n")
+    dataset = check(config).assembled.dataset
+    found = {(s, o) for s, _, o, _ in dataset.quads((None, SCHEMA.url, None, None))}
+    assert found == {(URIRef(f"https://w3id.org/alliance-kg/document/{DOC0}"), URIRef("https://example.org/iran-and-iraq"))}

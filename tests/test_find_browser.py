@@ -83,6 +83,21 @@ def test_a_reader_searches_compares_and_filters(site_url, tmp_path):  # noqa: F8
         page.wait_for_url(re.compile(rf".*/claims\?tie=hostile&polarity={polarity['value']}$"))
         expect(page.locator("p.count strong")).to_have_text(str(polarity["count"]))
         page.screenshot(path=str(shots / "claims.png"))
+
+        # The gallery of example queries: one opens in the editor by its short link, which the share
+        # button gives back.
+        from alliance_kg.server.shared_queries import query_id
+        from tests.test_share import corpus_examples
+
+        title, text = corpus_examples()[1]
+        page.goto(site_url + "/sparql")
+        page.wait_for_selector(".yasgui .tabsList .tab", timeout=15000)
+        page.locator(f'section.gallery a[href="/q/{query_id(text)}"]').click()
+        page.wait_for_url(f"**/q/{query_id(text)}")
+        expect(page.locator(".yasgui .tabsList .tab.active")).to_contain_text(title)
+        page.locator("#share-query").click()
+        expect(page.locator("#share-link a")).to_have_text(f"{site_url}/q/{query_id(text)}")
+        page.screenshot(path=str(shots / "shared-query.png"))
         browser.close()
 
     own = urllib.parse.urlsplit(site_url).netloc

@@ -10,6 +10,7 @@ import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import unquote
 
 import brotli
 import pyoxigraph
@@ -198,10 +199,30 @@ def test_home_page_describes_the_dataset_for_dataset_search(client, build_dir):
 
 # --- the entity page ------------------------------------------------------------------------------
 
-def test_entity_page_is_small_and_embeds_compact_jsonld(client):
+def list_pages(client, path: str, section: str) -> list[str]:
+    """The HTML of one list of an entity page (its <section id=…>) on every page, by its `next` links."""
+    out = []
+    while path:
+        text = client.get(path).data.decode()
+        part = re.search(rf'<section class="[^"]*" id="{section}">(.*?)</section>', text, re.DOTALL).group(1)
+        out.append(part)
+        following = re.search(r'<a rel="next" href="([^"]+)"', part)
+        path = following.group(1).replace("&amp;", "&").split("#")[0] if following else None
+    return out
+
+
+# Bytes an entity page may take besides its lists (header, network picture, JSON-LD, sources), and per
+# item of a list at most on average (a claim with its quote and citation, an inferred fact, a pair link):
+# a page's size follows from the page size, however many claims the corpus holds about the actor.
+PAGE_FIXED_BYTES, CLAIM_BYTES, FACT_BYTES, PAIR_BYTES = 40_000, 1_500, 400, 120
+
+
+def test_entity_page_size_follows_from_the_page_size(app, client):
+    size = app.extensions["alliance_kg"].config.entity_page_size
     r = client.get(ENTITY)
-    assert len(r.data) < 100_000
     text = r.data.decode()
+    assert text.count('<li class="claim') <= 2 * size and text.count('<li class="inferred-fact') <= size
+    assert len(r.data) <= PAGE_FIXED_BYTES + size * (2 * CLAIM_BYTES + FACT_BYTES + PAIR_BYTES)
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.DOTALL).group(1)
     data = json.loads(block)
     assert isinstance(data["@context"], dict) and data["@id"] in ("id:Iran", ID + "Iran")
@@ -210,9 +231,56 @@ def test_entity_page_is_small_and_embeds_compact_jsonld(client):
     assert '<link rel="alternate" type="application/ld+json" href="/id/Iran.jsonld">' in text
 
 
-def test_entity_page_inferred_facts_have_words_and_no_duplicates(client):
-    text = client.get(ENTITY).data.decode()
-    facts = re.findall(r'<li class="inferred-fact">(.*?)</li>', text, re.DOTALL)
+@pytest.fixture(scope="module")
+def small_pages(build_dir):
+    """The app with entity pages of 4 items per list, so that the seeds' actors need several pages."""
+    from alliance_kg.server.app import create_app
+    from alliance_kg.server.config import ServerConfig
+
+    application = create_app(ServerConfig(build_dir=build_dir, entity_page_size=4, workers=1))
+    yield application.test_client()
+    application.extensions["alliance_kg"].close()
+
+
+@pytest.mark.parametrize("actor", ["Iran", "Hezbollah", "Iraq"])
+def test_entity_pages_page_through_every_claim_once_with_counts_per_relation(small_pages, build_dir, actor):
+    iri = ID + actor
+    ak = "https://w3id.org/alliance-kg/ontology#"
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(build_dir / "dataset.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    for section, facet, pattern in (("outgoing", "subject", f"?c <{rdf}subject> <{iri}>"),
+                                    ("incoming", "object", f"?c <{rdf}object> <{iri}> FILTER NOT EXISTS {{ ?c <{rdf}subject> <{iri}> }}")):
+        rows = list(store.query(f"SELECT DISTINCT ?c ?p WHERE {{ ?c a <{ak}Claim> ; <{rdf}predicate> ?p . {pattern} }}",
+                                use_default_graph_as_union=True))
+        expected = {r["c"].value[len(BASE):] for r in rows}
+        pages = list_pages(small_pages, f"/id/{actor}.html", section)
+        seen = [href[1:-len(".html")] for part in pages for href in re.findall(r'<a class="relation" href="([^"]+)"', part)]
+        assert all(part.count('<li class="claim') <= 4 for part in pages)
+        assert len(seen) == len(set(seen)) and set(seen) == expected, section
+        assert len(pages) == max(1, -(-len(expected) // 4))
+        per_relation: dict[str, int] = {}
+        for r in rows:
+            per_relation[r["p"].value] = per_relation.get(r["p"].value, 0) + 1
+        links = re.findall(rf'<a href="/claims\?relation=([^"&]+)&amp;{facet}={actor}">[^<]+</a>&nbsp;\((\d+)\)', pages[0])
+        keys = {unquote(key): int(n) for key, n in links}
+        assert {(ak + key if ":" not in key else key): n for key, n in keys.items()} == \
+            {(p if p.startswith(ak) else "org:" + p.rsplit("#", 1)[1]): n for p, n in per_relation.items()}
+        if expected:
+            assert f'<a href="/claims?{facet}={actor}">All {len(expected)} in the claims browser</a>' in pages[0]
+
+
+def test_entity_page_asks_for_pages_that_exist(small_pages):
+    assert small_pages.get("/id/Iran.html?out=0", headers={"Accept": "application/json"}).status_code == 400
+    assert small_pages.get("/id/Iran.html?in=x", headers={"Accept": "application/json"}).status_code == 400
+    assert small_pages.get("/id/Iran.html?inferred=999", headers={"Accept": "application/json"}).status_code == 404
+    first, second = small_pages.get("/id/Iran.html"), small_pages.get("/id/Iran.html?out=2")
+    assert first.status_code == second.status_code == 200 and first.headers["ETag"] != second.headers["ETag"]
+
+
+def test_entity_page_inferred_facts_have_words_and_no_duplicates(small_pages):
+    facts = [f for part in list_pages(small_pages, ENTITY, "inferred")
+             for f in re.findall(r'<li class="inferred-fact">(.*?)</li>', part, re.DOTALL)]
     assert facts
     sentences = [re.sub(r"<[^>]+>", "", f).rsplit(" ", 1)[0].strip() for f in facts]
     assert len(sentences) == len(set(sentences)), "an inferred fact is listed twice"
@@ -226,6 +294,54 @@ def test_document_page_hash_can_wrap(client):
     assert re.search(r"<dd><code>[0-9a-f]{64}</code></dd>", text)
     css = client.get("/static/style.css").data.decode()
     assert "dl.facts dd code" in css and "break-all" in css
+
+
+# --- a document's stored text: its dcterms:source ---------------------------------------------------
+
+def test_each_document_source_is_an_iri_that_gives_the_exact_bytes(client, build_dir):
+    from alliance_kg.graph.corpus import Corpus
+    from alliance_kg.graph.curation import load_documents
+
+    corpus = Corpus.default()
+    records = {r.id: r for r in load_documents(corpus.documents_file)}
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(build_dir / "dataset.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    rows = list(store.query("SELECT ?doc ?id ?source ?sha WHERE { ?doc <http://purl.org/dc/terms/identifier> ?id ; "
+                            "<http://purl.org/dc/terms/source> ?source ; <http://spdx.org/rdf/terms#checksum>/"
+                            "<http://spdx.org/rdf/terms#checksumValue> ?sha }", use_default_graph_as_union=True))
+    assert {r["id"].value for r in rows} == set(records)
+    for r in rows:
+        source = r["source"]
+        assert isinstance(source, pyoxigraph.NamedNode) and source.value.startswith(BASE)
+        assert re.match(r"^[a-z][a-z0-9+.-]*://", source.value), "dcterms:source must be an absolute IRI"
+        got = client.get("/" + source.value[len(BASE):])
+        assert got.status_code == 200 and got.headers["Content-Type"] == "text/plain; charset=utf-8"
+        record = records[r["id"].value]
+        digest = hashlib.sha256(got.data).hexdigest()
+        assert digest == r["sha"].value == record.sha256
+        assert got.data == (corpus.documents_dir / record.file).read_bytes()
+        assert client.get("/" + source.value[len(BASE):], headers={"If-None-Match": got.headers["ETag"]}).status_code == 304
+        assert f'href="/{source.value[len(BASE):]}"' in client.get(f"/document/{r['id'].value}.html").data.decode()
+
+
+def test_evidence_offsets_count_into_the_served_text(client, build_dir):
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(build_dir / "dataset.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    oa = "http://www.w3.org/ns/oa#"
+    rows = list(store.query(f"SELECT ?source ?exact ?start ?end WHERE {{ ?t <{oa}hasSource> ?doc ; <{oa}hasSelector> ?q, ?p . "
+                            f"?q <{oa}exact> ?exact . ?p <{oa}start> ?start ; <{oa}end> ?end . "
+                            "?doc <http://purl.org/dc/terms/source> ?source }", use_default_graph_as_union=True))
+    assert rows
+    texts: dict[str, str] = {}
+    for r in rows:
+        path = "/" + r["source"].value[len(BASE):]
+        text = texts.setdefault(path, client.get(path).data.decode("utf-8"))
+        assert text[int(r["start"].value):int(r["end"].value)] == r["exact"].value
+
+
+@pytest.mark.parametrize("path, status", [("/text/nothing_here", 404), ("/text/not%20a%20name", 400)])
+def test_a_text_that_is_not_there_is_a_problem(client, path, status):
+    assert client.get(path, headers={"Accept": "application/json"}).status_code == status
 
 
 # --- the ontology page and the query page ---------------------------------------------------------

@@ -1,4 +1,5 @@
-// The query page: YASGUI (bundled, no CDN) on this server's own endpoint, one tab per example query.
+// The query page: YASGUI (bundled, no CDN) on this server's own endpoint, one tab per example query
+// (a shared query's page, /q/<id>, opens that query first), and a button that asks for a short link.
 // YASGUI is a megabyte of script: a wide screen loads it at once; a phone keeps the plain form (which
 // works without any script) and loads YASGUI when asked. Should its files be missing (an install
 // without `make vendor`), the plain form stays: the page is never blank.
@@ -69,6 +70,24 @@ function start() {
     }
   });
   document.body.classList.add("yasgui-ready");
+  var share = document.getElementById("share-query");
+  share.parentNode.hidden = false;
+  share.addEventListener("click", function () {
+    var out = document.getElementById("share-link");
+    out.textContent = "…";
+    fetch("/q", { method: "POST", headers: { "Content-Type": "application/sparql-query", "Accept": "application/json" },
+                  body: yasgui.getTab().getQuery() })
+      .then(function (r) { return r.json().then(function (body) { return [r.ok, body]; }); })
+      .then(function (answer) {
+        out.textContent = "";
+        if (!answer[0]) { out.textContent = answer[1].detail || "could not share this query"; return; }
+        var a = document.createElement("a");
+        a.href = answer[1].url;
+        a.textContent = answer[1].url;
+        out.appendChild(a);
+      })
+      .catch(function () { out.textContent = "could not reach the server"; });
+  });
   labelWidgets(document.getElementById("yasgui"));
   // YASGUI redraws its widgets (tabs, result views) as it is used: label what appears.
   new MutationObserver(function () { labelWidgets(document.getElementById("yasgui")); })

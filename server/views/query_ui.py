@@ -1,4 +1,5 @@
-"""The query page browsers get at GET /sparql: YASGUI with the README's example queries as tabs."""
+"""The query page browsers get at GET /sparql (and at a shared query's /q/<id>): YASGUI with the example
+queries as tabs, the plain form that needs no script, and the gallery of examples with their short links."""
 from __future__ import annotations
 
 import json
@@ -23,11 +24,17 @@ def _example_queries(directory) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
 
 
-def render() -> Response:
-    examples = example_queries()
+def render(initial: dict | None = None) -> Response:
+    """The page; `initial` (id, title, text, url) is a shared query to open first, in the editor and the form."""
+    from alliance_kg.server.views.share import examples as gallery
+    from alliance_kg.server.views.share import keep_examples
+
+    examples = gallery()
+    keep_examples(examples)
     prefixes = {**PREFIXES, "ak": str(site().iris.ONT), "id": site().iris.base + "id/"}
-    body = render_template("query.html", examples=examples, endpoint=request.base_url, iri=None,
-                           examples_json=json.dumps(examples).replace("</", "<\\/"),
+    tabs = ([initial] if initial else []) + [q for q in examples if not initial or q["id"] != initial["id"]]
+    body = render_template("query.html", examples=examples, initial=initial, endpoint=request.url_root + "sparql", iri=None,
+                           examples_json=json.dumps(tabs).replace("</", "<\\/"),
                            prefixes_json=json.dumps(prefixes, sort_keys=True),
                            h=render_helpers)
     return Response(body, content_type=HTML.content_type)
