@@ -61,6 +61,7 @@ def test_zoom_and_pan_by_buttons_keys_wheel_drag_and_pinch(site_url, browser, tm
     page.get_by_role("button", name="Zoom in").click()
     zoomed = _view(page)
     assert zoomed[2] < full[2] and zoomed[3] < full[3]
+    page.locator("figure").first.screenshot(path=str(shots / "network-zoomed.png"))
     page.get_by_role("button", name="Move right").click()
     assert _view(page)[0] > zoomed[0]
     page.get_by_role("button", name="Reset the view").click()
@@ -106,7 +107,6 @@ def test_zoom_and_pan_by_buttons_keys_wheel_drag_and_pinch(site_url, browser, tm
     }""")
     pinched = _view(page)
     assert pinched[2] < full[2] / 2
-    page.locator("figure").first.screenshot(path=str(shots / "network-zoomed.png"))
     assert errors == []
     page.context.close()
 
