@@ -60,33 +60,56 @@ SELECT ?ev ?quote ?claim ?claimLabel ?doc ?docTitle ?start ?end WHERE {
 }"""
 
 
-def write_search_index(path: Path, iris: Iris, quads: list[ox.Quad]) -> None:
-    """Write the index of `quads` (the published dataset, asserted graphs) to `path`."""
+def _store(quads) -> ox.Store:
     store = ox.Store()
-    store.extend(q for q in quads if q.graph_name != ox.NamedNode(str(iris.inferred_graph)))
-    prefixes = f"{_SPARQL_PREFIXES}\nPREFIX ak: <{iris.ONT}>\n"
-    options = dict(use_default_graph_as_union=True)
+    store.extend(quads)
+    return store
+
+
+def _prefixes(iris: Iris) -> str:
+    return f"{_SPARQL_PREFIXES}\nPREFIX ak: <{iris.ONT}>\n"
+
+
+def name_rows(iris: Iris, quads) -> list[tuple]:
+    """The names rows of the actors (or any nodes of the id/ space) among `quads`."""
+    store = _store(quads)
     idspace = iris.base + "id/"
     names: dict[tuple[str, str], tuple] = {}
-    for r in store.query(prefixes + NAMES_QUERY.replace("?idspace", f'"{idspace}"'), **options):
+    for r in store.query(_prefixes(iris) + NAMES_QUERY.replace("?idspace", f'"{idspace}"'), use_default_graph_as_union=True):
         key = (r["iri"].value, r["name"].value)
         kind = r["kind"].value if r["kind"] is not None else ""
         row = (r["name"].value, r["iri"].value, r["label"].value, kind, int(r["preferred"].value))
         names[key] = max(names.get(key, row), row)   # one kind per name, the same every build
-    found = {(r["doc"].value, int(r["start"].value), int(r["end"].value), r["quote"].value, r["docTitle"].value,
-              r["ev"].value, r["claim"].value, r["claimLabel"].value)
-             for r in store.query(prefixes + PASSAGES_QUERY, **options)}
+    return sorted(names.values())
+
+
+def passage_rows(iris: Iris, quads) -> list[tuple]:
+    """The quoted passages of the claims among `quads` (one document's graph holds all a row needs)."""
+    store = _store(quads)
+    return sorted({(r["doc"].value, int(r["start"].value), int(r["end"].value), r["quote"].value, r["docTitle"].value,
+                    r["ev"].value, r["claim"].value, r["claimLabel"].value)
+                   for r in store.query(_prefixes(iris) + PASSAGES_QUERY, use_default_graph_as_union=True)})
+
+
+def write_search_index(path: Path, iris: Iris, quads: list[ox.Quad]) -> None:
+    """Write the index of `quads` (the published dataset, asserted graphs) to `path`."""
+    asserted = [q for q in quads if q.graph_name != ox.NamedNode(str(iris.inferred_graph))]
+    write_index(path, name_rows(iris, asserted), passage_rows(iris, asserted))
+
+
+def write_index(path: Path, names: list[tuple], found: list[tuple]) -> None:
+    """Write the index from its rows (`name_rows`, and every document's `passage_rows`)."""
     spans = sorted({f[:5] for f in found})
     number = {span: i for i, span in enumerate(spans, start=1)}
     passages = [(number[span], span[3], span[0], span[4], span[1], span[2]) for span in spans]
-    evidence = sorted((number[f[:5]], f[5], f[6], f[7]) for f in found)
+    evidence = sorted({(number[f[:5]], f[5], f[6], f[7]) for f in found})
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(
             (key, word, name, iri, label, kind, preferred)
-            for name, iri, label, kind, preferred in names.values() for word, key in enumerate(word_keys(name))))
+            for name, iri, label, kind, preferred in names for word, key in enumerate(word_keys(name))))
         db.executemany("INSERT INTO passages(rowid, quote, document, document_title, start, \"end\") VALUES (?, ?, ?, ?, ?, ?)",
                        passages)
         db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?)", evidence)

@@ -2,16 +2,23 @@
 
 Each result names the curated file and line its focus node came from, so a violation points at the
 YAML entry to fix, not just at an IRI.
+
+The build validates in parts (`validate_documents`, `validate_spanning`): the shapes whose focus
+nodes live in one document run over the documents (only those an earlier build with the same inputs
+did not validate, graph/cache.py), the shapes that span documents run once over an index of what they
+read. Both are pyshacl; `validate` over the whole graph is the reference they are tested against
+(tests/test_incremental.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pyshacl
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from alliance_kg.graph.curation import BuildError, Origin
-from alliance_kg.graph.vocabulary import SH
+from alliance_kg.graph.iris import Iris
+from alliance_kg.graph.vocabulary import SH, TIME
 
 
 class ValidationFailed(BuildError):
@@ -69,9 +76,16 @@ def _origin(node, origins: dict[URIRef, Origin]) -> Origin | None:
     return origins.get(URIRef(text.split("#", 1)[0])) if "#" in text else None
 
 
-def validate(data: Graph, shapes: Graph, origins: dict[URIRef, Origin]) -> ValidationOutcome:
+def _run(data: Graph, shapes: Graph, use_shapes: list[URIRef] | None = None) -> tuple[bool, Graph]:
+    # inplace: our shapes have no SHACL rules, so nothing writes to the data graph, and advanced mode
+    # would otherwise copy it first (a third of the time on a large corpus).
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                           allow_warnings=True, meta_shacl=False)
+                                           allow_warnings=True, meta_shacl=False, inplace=True,
+                                           use_shapes=use_shapes)
+    return conforms, report
+
+
+def outcome_of(report: Graph, origins: dict[URIRef, Origin]) -> ValidationOutcome:
     results = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(r, SH.resultSeverity)
@@ -86,6 +100,123 @@ def validate(data: Graph, shapes: Graph, origins: dict[URIRef, Origin]) -> Valid
             shape=str(report.value(r, SH.sourceShape)) if report.value(r, SH.sourceShape) else None,
             origin=_origin(focus, origins)))
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    results.sort(key=lambda x: (order.get(x.severity, 3), x.focus, x.path or "", x.message))
+    # Total order (value and shape last): two results of one focus and path, e.g. a count and a class on
+    # the same property, must not come out in the report graph's random blank-node order.
+    results.sort(key=lambda x: (order.get(x.severity, 3), x.focus, x.path or "", x.message, x.value or "",
+                                x.shape or ""))
     return ValidationOutcome(conforms=not any(x.severity == "Violation" for x in results), results=results,
                              report=report)
+
+
+def validate(data: Graph, shapes: Graph, origins: dict[URIRef, Origin]) -> ValidationOutcome:
+    """All shapes over one graph: the reference the validation in parts must agree with."""
+    return outcome_of(_run(data, shapes)[1], origins)
+
+
+# The shapes whose focus nodes draw on more than one document: an actor's labels come from
+# actors.yaml and its relations from every document; contradicting claims may sit in two documents.
+# Every other named shape reads only one document's nodes, the ontology and the actors' classes.
+SPANNING_SHAPES = ("LabelledThing", "GovernmentShape", "OverlapShape")
+# What the spanning shapes read of a document besides its direct (actor-to-actor) triples: a claim's
+# skeleton and its time.
+INDEXED = (RDF.subject, RDF.predicate, RDF.object, TIME.hasBeginning, TIME.hasEnd, TIME.inXSDgYear)
+INDEXED_TERMS = ("polarity", "validDuring")
+
+
+def shape_split(shapes: Graph, iris: Iris) -> tuple[list[URIRef], list[URIRef]]:
+    """(shapes local to a document, shapes spanning documents), by IRI."""
+    named = sorted({s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)})
+    spanning = [iris.SHAPES[name] for name in SPANNING_SHAPES]
+    missing = [str(s) for s in spanning if s not in named]
+    if missing:   # a renamed shape would otherwise silently run nowhere
+        raise BuildError(f"graph/validate.py names shapes that shapes.ttl does not define: {', '.join(missing)}")
+    return [s for s in named if s not in spanning], spanning
+
+
+def base_graph(ontology: Graph, actors: Graph) -> Graph:
+    """What every document's validation reads besides the document: the ontology and the actors' classes
+    (sh:class and the relations' domains and ranges)."""
+    base = Graph()   # pyshacl needs a context-aware store (it wraps the graph in a Dataset)
+    for t in ontology:
+        base.add(t)
+    for t in actors.triples((None, RDF.type, None)):
+        base.add(t)
+    return base
+
+
+def index_of(document: Graph, iris: Iris) -> list[tuple]:
+    """The triples of a document graph the spanning shapes read (besides the direct triples)."""
+    out = list(document.triples((None, RDF.type, iris.term("Claim"))))
+    for p in INDEXED + tuple(iris.term(t) for t in INDEXED_TERMS):
+        out.extend(document.triples((None, p, None)))
+    return out
+
+
+def _result_triples(report: Graph, result) -> list[tuple]:
+    """A result and the blank nodes it owns (a path, a nested detail)."""
+    out, todo, seen = [], [result], {result}
+    while todo:
+        node = todo.pop()
+        for s, p, o in report.triples((node, None, None)):
+            out.append((s, p, o))
+            if isinstance(o, BNode) and o not in seen and p != SH.sourceShape:
+                seen.add(o)
+                todo.append(o)
+    return out
+
+
+def validate_documents(base: Graph, parts: list, shapes: Graph, local: list[URIRef]) -> list[tuple]:
+    """Run the document-local shapes over the parts' graphs at once and give each part its own results
+    (by focus node). Returns the results no document owns; a part of such a run is not cached."""
+    data = Graph()
+    for t in base:
+        data.add(t)
+    owner: dict = {}
+    for part in parts:
+        for t in part.graph:
+            data.add(t)
+            owner.setdefault(t[0], part.doc_id)
+    _, report = _run(data, shapes, local)
+    mine: dict[str, list] = {part.doc_id: [] for part in parts}
+    orphans: list[tuple] = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        doc_id = owner.get(report.value(r, SH.focusNode))
+        (mine[doc_id] if doc_id is not None else orphans).extend(_result_triples(report, r))
+    for part in parts:
+        part.results = None if orphans else mine[part.doc_id]
+    return orphans
+
+
+def validate_spanning(base: Graph, actors: Graph, parts: list, shapes: Graph, spanning: list[URIRef]) -> Graph:
+    """Run the spanning shapes once over the index: ontology, actors, direct triples, claim skeletons."""
+    index = Graph()
+    for t in base:
+        index.add(t)
+    for t in actors:
+        index.add(t)
+    for part in parts:
+        for t in part.direct_triples:
+            index.add(t)
+        for t in part.index:
+            index.add(t)
+    return _run(index, shapes, spanning)[1]
+
+
+def merge_reports(results: list[tuple], reports: list[Graph]) -> Graph:
+    """One validation report holding the given results and those of the given reports, as a single
+    run over the whole graph would make it."""
+    merged, node = Graph(), BNode()
+    merged.add((node, RDF.type, SH.ValidationReport))
+    for t in results:
+        merged.add(t)
+    for report in reports:
+        tops = set(report.subjects(RDF.type, SH.ValidationReport))
+        for s, p, o in report:
+            if s not in tops:
+                merged.add((s, p, o))
+    violation = False
+    for r in merged.subjects(RDF.type, SH.ValidationResult):
+        merged.add((node, SH.result, r))
+        violation = violation or merged.value(r, SH.resultSeverity) in (None, SH.Violation)
+    merged.add((node, SH.conforms, Literal(not violation)))
+    return merged
