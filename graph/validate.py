@@ -153,13 +153,14 @@ def index_of(document: Graph, iris: Iris) -> list[tuple]:
 
 
 def _result_triples(report: Graph, result) -> list[tuple]:
-    """A result and the blank nodes it owns (a path, a nested detail)."""
+    """A result and the blank nodes it reaches (a path, a nested detail, the property shape it came from,
+    which pyshacl copies into the report)."""
     out, todo, seen = [], [result], {result}
     while todo:
         node = todo.pop()
         for s, p, o in report.triples((node, None, None)):
             out.append((s, p, o))
-            if isinstance(o, BNode) and o not in seen and p != SH.sourceShape:
+            if isinstance(o, BNode) and o not in seen:
                 seen.add(o)
                 todo.append(o)
     return out
