@@ -57,6 +57,7 @@ class DocumentCache:
         self.common = hashlib.sha256(json.dumps({"format": FORMAT, "code": code_version(), "libraries": libraries,
                                                  **plain(shared)}, sort_keys=True).encode()).hexdigest()
         self.hits: set[str] = set()
+        self.written: set[str] = set()    # memo entries this build used or wrote (the others are pruned)
 
     def key(self, source, claims, anchors) -> str:
         data = {"common": self.common, "document": plain(source.record), "sha256": source.sha256,
@@ -90,6 +91,33 @@ class DocumentCache:
             pickle.dump(dataclasses.replace(part, graph=None), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)       # a reader never sees half an entry
 
+    # -- what spans documents but rarely changes (the actors' shapes' report, the ontology's closure,
+    # the serialised actors and inferred graphs): kept by the hash of everything it is computed from.
+    def _memo_path(self, key) -> Path:
+        digest = hashlib.sha256(json.dumps([self.common, plain(key)]).encode()).hexdigest()
+        return self.directory / "memo" / f"{digest}.pickle"
+
+    def get(self, key):
+        if not self.enabled:
+            return None
+        try:
+            path = self._memo_path(key)
+            with open(path, "rb") as f:
+                value = pickle.load(f)
+            self.written.add(path.name)
+            return value
+        except Exception:   # missing or damaged: computed again
+            return None
+
+    def put(self, key, value) -> None:
+        path = self._memo_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        self.written.add(path.name)
+
     def prune(self, doc_ids) -> None:
         """Drop the entries of documents no longer in the corpus."""
         if not self.directory.is_dir():
@@ -97,4 +125,7 @@ class DocumentCache:
         keep = set(doc_ids)
         for path in self.directory.glob("*.pickle"):
             if path.stem not in keep:
+                path.unlink(missing_ok=True)
+        for path in (self.directory / "memo").glob("*.pickle"):
+            if path.name not in self.written:
                 path.unlink(missing_ok=True)

@@ -33,7 +33,7 @@ from alliance_kg.graph.docs import write_ontology_html
 from alliance_kg.graph.iris import Iris
 from alliance_kg.graph.load import load_context, load_turtle, rebase
 from alliance_kg.graph.publish import document_fragments, ox_terms, write_files
-from alliance_kg.graph.reason import Inference, add_inferences, closure, infer
+from alliance_kg.graph.reason import Inference, closure, infer, inference_triples
 from alliance_kg.graph.release import Publication, publish
 from alliance_kg.graph.validate import (
     ValidationFailed,
@@ -79,6 +79,7 @@ class Checked:
     outcome: ValidationOutcome
     timings: Timings
     reused: set[str] = field(default_factory=set)   # documents taken from the cache
+    cache: DocumentCache | None = None
 
 
 @dataclass
@@ -94,6 +95,11 @@ class BuildResult:
         return self.publication.manifest
 
 
+def _digest(path) -> str:
+    import hashlib
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def check(config: BuildConfig, timings: Timings | None = None, full: bool = True, finish=None) -> Checked:
     """Parse, clean, anchor, assemble and validate. Unless `full`, documents whose inputs are unchanged
     since the last build come from the cache (graph/cache.py); the result is the same either way.
@@ -105,13 +111,28 @@ def check(config: BuildConfig, timings: Timings | None = None, full: bool = True
     # its file, line and field; the build goes on to the next stage only when there is none.
     errors = ErrorLog()
     with timings.stage("parse"):
+        # What every document's part depends on (the per-document key adds the document's own inputs).
+        shared = {"base": config.base, "ontology": config.ontology_file.read_text(encoding="utf-8"),
+                  "shapes": config.shapes_file.read_text(encoding="utf-8"),
+                  "context": config.context_file.read_text(encoding="utf-8"),
+                  "actors": _digest(config.actors_file)}
+        cache = DocumentCache(config.cache_dir, shared, enabled=not full)
         ontology = load_turtle(config.ontology_file, config.base)
         documents = {d.id: d for d in errors.attempt(load_documents, config.documents_file, errors, default=[])}
         actors = errors.attempt(load_actors, config.actors_file, errors, default={})
         errors.raise_if_any()    # claims are judged against the documents and actors: those come first
         claims = []
+        listed = _digest(config.documents_file)
         for path in sorted(config.claims_dir.glob("*.yaml")):
-            claims.extend(errors.attempt(load_claims, path, documents, actors, errors, default=[]))
+            # A claims file read before, against the same documents and actors, is not parsed again.
+            key = ("claims", path.name, _digest(path), listed)
+            records = cache.get(key)
+            if records is None:
+                logged = len(errors.errors) + errors.more
+                records = errors.attempt(load_claims, path, documents, actors, errors, default=[])
+                if len(errors.errors) + errors.more == logged:
+                    cache.put(key, records)
+            claims.extend(records)
     with timings.stage("clean"):
         sources: dict[str, SourceText] = {}
         for d in documents.values():
@@ -128,10 +149,6 @@ def check(config: BuildConfig, timings: Timings | None = None, full: bool = True
             errors.attempt(check_claim, c, vocabulary, iris, actors)
         errors.raise_if_any()
     with timings.stage("assemble"):
-        shared = {"base": config.base, "ontology": config.ontology_file.read_text(encoding="utf-8"),
-                  "shapes": config.shapes_file.read_text(encoding="utf-8"),
-                  "context": config.context_file.read_text(encoding="utf-8"), "actors": list(actors.values())}
-        cache = DocumentCache(config.cache_dir, shared, enabled=not full)
         origins: dict = {}
         assembled = AssembledDataset(iris, ontology, actors_graph(iris, actors, origins), origins=origins)
         groups = by_document(sources, claims)
@@ -164,12 +181,11 @@ def check(config: BuildConfig, timings: Timings | None = None, full: bool = True
             finish(batch, cache)
     assembled.documents = dict(sorted(assembled.documents.items()))
     with timings.stage("validate"):
-        spanning_report = validate_spanning(base, assembled.actors, list(assembled.documents.values()), shapes, spanning)
+        spanning_reports = validate_spanning(base, assembled.actors, list(assembled.documents.values()), shapes, spanning,
+                                             cache)
         results = [t for part in assembled.documents.values() for t in part.results or ()]
-        outcome = outcome_of(merge_reports(results + orphans, [spanning_report]), assembled.origins)
-    if finish is not None:
-        cache.prune(assembled.documents)
-    return Checked(iris, ontology, assembled, outcome, timings, set(cache.hits))
+        outcome = outcome_of(merge_reports(results + orphans, spanning_reports), assembled.origins)
+    return Checked(iris, ontology, assembled, outcome, timings, set(cache.hits), cache)
 
 
 def build(config: BuildConfig | None = None, full: bool = False) -> BuildResult:
@@ -190,20 +206,33 @@ def build(config: BuildConfig | None = None, full: bool = False) -> BuildResult:
     checked = check(config, timings, full, finish)
     if not checked.outcome.conforms:
         raise ValidationFailed(checked.outcome)
-    assembled = checked.assembled
+    assembled, cache = checked.assembled, checked.cache
     with timings.stage("reason"):
-        schema = closure(checked.ontology, Graph(), [])
+        schema = cache.get("schema closure")    # owlrl over the ontology alone: keyed by the ontology
+        if schema is None:
+            schema = closure(checked.ontology, Graph(), [])
+            cache.put("schema closure", schema)
         inferences = infer(checked.ontology, assembled.actors, assembled.direct_triples, iris, schema)
-        inferred = Graph()
-        add_inferences(inferred, inferences, iris)
+        inferred = inference_triples(inferences, iris)
     whole = {iris.ontology_graph: checked.ontology, iris.actors_graph: assembled.actors, iris.inferred_graph: inferred}
     shapes_text = rebase(config.shapes_file.read_text(encoding="utf-8"), config.base)
     # The hand-written ontology names the default base; under another base, document the published,
     # rebased ontology.ttl (written before the extra writers run) instead.
     documented = config.ontology_file if config.base == DEFAULT_BASE else None
-    extra = [lambda out: write_ontology_html(documented or out / "ontology.ttl", out / "ontology.html")]
+
+    def ontology_html(out):
+        """pyLODE's page, kept by the cache (its key holds the ontology and the code)."""
+        page = cache.get("ontology.html")
+        if page is None:
+            write_ontology_html(documented or out / "ontology.ttl", out / "ontology.html")
+            cache.put("ontology.html", (out / "ontology.html").read_bytes())
+        else:
+            (out / "ontology.html").write_bytes(page)
+
     with timings.stage("serialize"):
         publication = publish(config.build_dir, lambda out: write_files(
             out, iris, list(assembled.documents.values()), whole, checked.ontology, shapes_text, context,
-            checked.outcome.report, checked.outcome.text(), assembled.counts, config.queries_dir, extra))
+            checked.outcome.report, checked.outcome.text(), assembled.counts, config.queries_dir, [ontology_html],
+            cache))
+        cache.prune(assembled.documents)
     return BuildResult(publication, checked.outcome, inferences, timings, checked.reused)

@@ -53,7 +53,8 @@ def ox_terms():
     return convert
 
 
-def graph_quads(graph: Graph, name: URIRef, convert=None) -> list[ox.Quad]:
+def graph_quads(graph, name: URIRef, convert=None) -> list[ox.Quad]:
+    """A graph's (or a list of triples') quads in pyoxigraph's terms."""
     convert = convert or ox_terms()
     g = convert(name)
     return [ox.Quad(convert(s), convert(p), convert(o), g) for s, p, o in graph]
@@ -233,9 +234,22 @@ def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int]
     return g
 
 
-def fragments(graph: Graph, name: URIRef, iris: Iris, context: dict, convert=None) -> tuple[bytes, str]:
-    """One named graph's N-Quads (sorted lines) and JSON-LD graph object."""
-    return nquads_lines(graph_quads(graph, name, convert)), jsonld_graph(graph, name, context)
+def fragments(triples, name: URIRef, context: dict, convert=None, memo=None) -> tuple[bytes, str]:
+    """One named graph's N-Quads (sorted lines) and JSON-LD graph object; `triples`: a Graph or a list.
+    The JSON-LD (rdflib's compaction, the slow part) is kept by `memo` by the hash of the N-Quads."""
+    nquads = nquads_lines(graph_quads(triples, name, convert))
+    key = ("jsonld", str(name), hashlib.sha256(nquads).hexdigest())
+    text = memo.get(key) if memo is not None else None
+    if text is None:
+        graph = triples
+        if not isinstance(graph, Graph):
+            graph = Graph()
+            for t in triples:
+                graph.add(t)
+        text = jsonld_graph(graph, name, context)
+        if memo is not None:
+            memo.put(key, text)
+    return nquads, text
 
 
 def document_fragments(part, iris: Iris, context: dict, convert=None) -> None:
@@ -247,15 +261,15 @@ def document_fragments(part, iris: Iris, context: dict, convert=None) -> None:
     part.passages = passage_rows(iris, quads)
 
 
-def write_files(out: Path, iris: Iris, parts: list, whole: dict[URIRef, Graph], ontology: Graph, shapes_text: str,
+def write_files(out: Path, iris: Iris, parts: list, whole: dict, ontology: Graph, shapes_text: str,
                 context: dict, report: Graph, report_text: str, counts: dict,
-                queries_dir: Path, extra_writers=()) -> dict:
+                queries_dir: Path, extra_writers=(), memo=None) -> dict:
     """`parts`: the documents' parts, serialised (graph/assemble.py DocumentPart); `whole`: the other named
-    graphs (ontology, actors, inferred), serialised here."""
+    graphs (ontology, actors, inferred: a Graph or a list of triples each), serialised here."""
     out.mkdir(parents=True)
     table = prefixes(iris)
     convert = ox_terms()
-    blocks = [(str(name), *fragments(graph, name, iris, context, convert)) for name, graph in whole.items()]
+    blocks = [(str(name), *fragments(graph, name, context, convert, memo)) for name, graph in whole.items()]
     blocks += [(str(iris.document_graph(p.doc_id)), p.nquads, p.jsonld) for p in parts]
     blocks.sort(key=lambda b: b[0])
     nquads = b"".join(b[1] for b in blocks)

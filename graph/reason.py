@@ -263,13 +263,17 @@ def infer(ontology: Graph, actors: Graph, direct_triples, iris: Iris, schema: Gr
             found.append(Inference(triple, rule))
     found.sort(key=lambda i: tuple(t.n3() for t in i.triple))
     return found
-def add_inferences(g: Graph, inferences: list[Inference], iris: Iris) -> None:
+def inference_triples(inferences: list[Inference], iris: Iris) -> list[tuple]:
+    """The inferred graph: each inferred triple, and its record naming the rule."""
+    out = []
     for inference in inferences:
         s, p, o = inference.triple
-        g.add((s, p, o))
         record = iris.inference(s, p, o)
-        g.add((record, RDF.type, iris.term("Inference")))
-        g.add((record, RDF.subject, s))
-        g.add((record, RDF.predicate, p))
-        g.add((record, RDF.object, o))
-        g.add((record, iris.term("rule"), Literal(inference.rule)))
+        out += [(s, p, o), (record, RDF.type, iris.term("Inference")), (record, RDF.subject, s),
+                (record, RDF.predicate, p), (record, RDF.object, o), (record, iris.term("rule"), Literal(inference.rule))]
+    return out
+
+
+def add_inferences(g: Graph, inferences: list[Inference], iris: Iris) -> None:
+    for triple in inference_triples(inferences, iris):
+        g.add(triple)

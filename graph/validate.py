@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
 from alliance_kg.graph.curation import BuildError, Origin
 from alliance_kg.graph.iris import Iris
+from alliance_kg.graph.publish import ox_terms
 from alliance_kg.graph.vocabulary import SH, TIME
 
 
@@ -188,19 +190,85 @@ def validate_documents(base: Graph, parts: list, shapes: Graph, local: list[URIR
     return orphans
 
 
-def validate_spanning(base: Graph, actors: Graph, parts: list, shapes: Graph, spanning: list[URIRef]) -> Graph:
-    """Run the spanning shapes once over the index: ontology, actors, direct triples, claim skeletons."""
-    index = Graph()
-    for t in base:
-        index.add(t)
-    for t in actors:
-        index.add(t)
-    for part in parts:
-        for t in part.direct_triples:
-            index.add(t)
-        for t in part.index:
-            index.add(t)
-    return _run(index, shapes, spanning)[1]
+def _targets_by_query(shapes: Graph, shape: URIRef) -> list[str]:
+    """The SELECT queries of a shape's SPARQL-based targets (SHACL-AF), with their declared prefixes."""
+    queries = []
+    for target in shapes.objects(shape, SH.target):
+        select = shapes.value(target, SH.select)
+        if select is None:
+            continue
+        head = "".join(f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+                       for prefixes in shapes.objects(target, SH.prefixes) for d in shapes.objects(prefixes, SH.declare))
+        queries.append(head + str(select))
+    return queries
+
+
+def _claims_of(index: list[tuple]) -> dict:
+    """The index's triples grouped by the claim they describe (a claim's time nodes are its fragments)."""
+    out: dict = {}
+    for t in index:
+        out.setdefault(URIRef(str(t[0]).split("#", 1)[0]), []).append(t)
+    return out
+
+
+def validate_spanning(base: Graph, actors: Graph, parts: list, shapes: Graph, spanning: list[URIRef],
+                      memo=None) -> list[Graph]:
+    """Run the spanning shapes once over the index: ontology, actors, direct triples, claim skeletons.
+
+    A spanning shape with SPARQL-based targets (the contradiction warnings) is run by pyshacl only over
+    the claims about the pairs of actors its target queries select, found first by pyoxigraph over the
+    whole index (the queries join claims about one pair only); the others (the actors' shapes) read the
+    actors and the direct triples whose property they constrain, and `memo` (graph/cache.py) keeps their
+    report while that input is unchanged."""
+    reports = []
+    by_target = [s for s in spanning if _targets_by_query(shapes, s)]
+    by_class = [s for s in spanning if s not in by_target]
+    if by_class:
+        paths = {p for shape in by_class for prop in shapes.objects(shape, SH.property)
+                 for p in shapes.objects(prop, SH.path) if isinstance(p, URIRef)}
+        facts = sorted({t for part in parts for t in part.direct_triples if t[1] in paths})
+        key = ("actor shapes", tuple(str(s) for s in by_class), tuple(tuple(t.n3() for t in f) for f in facts))
+        report = memo.get(key) if memo is not None else None
+        if report is None:
+            data = Graph()
+            for t in base:
+                data.add(t)
+            for t in actors:
+                data.add(t)
+            for t in facts:
+                data.add(t)
+            report = _run(data, shapes, by_class)[1]
+            if memo is not None:
+                memo.put(key, report)
+        reports.append(report)
+    if by_target:
+        claims: dict = {}
+        for part in parts:
+            claims.update(_claims_of(part.index))
+        convert = ox_terms()
+        store = ox.Store()
+        store.extend(ox.Quad(convert(s), convert(p), convert(o)) for triples in claims.values() for s, p, o in triples)
+        store.extend(ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in base)
+        selected = set()
+        for shape in by_target:
+            for query in _targets_by_query(shapes, shape):
+                selected.update(URIRef(row["this"].value) for row in store.query(query))
+        pair = {}
+        for claim, triples in claims.items():
+            ends = {p: o for _, p, o in triples if p in (RDF.subject, RDF.object)}
+            if len(ends) == 2:
+                pair[claim] = frozenset((ends[RDF.subject], ends[RDF.object]))
+        pairs = {pair[c] for c in selected if c in pair}
+        if pairs:
+            data = Graph()
+            for t in base:
+                data.add(t)
+            for claim, triples in claims.items():
+                if pair.get(claim) in pairs:
+                    for t in triples:
+                        data.add(t)
+            reports.append(_run(data, shapes, by_target)[1])
+    return reports
 
 
 def merge_reports(results: list[tuple], reports: list[Graph]) -> Graph:

@@ -164,7 +164,7 @@ def test_validation_in_parts_agrees_on_violations_of_every_kind(tmp_path):
     parts = list(assembled.documents.values())
     orphans = validate_documents(base, parts, shapes, local)
     report = merge_reports([t for p in parts for t in p.results] + orphans,
-                           [validate_spanning(base, assembled.actors, parts, shapes, spanning)])
+                           validate_spanning(base, assembled.actors, parts, shapes, spanning))
     outcome = outcome_of(report, assembled.origins)
     assert outcome.text() == whole.text()
     assert canonical(outcome.report) == canonical(whole.report)
