@@ -8,6 +8,7 @@ inferred graph, VoID, the search index) is recomputed every build from the parts
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -96,8 +97,19 @@ class BuildResult:
 
 
 def _digest(path) -> str:
-    import hashlib
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _memoised(cache: DocumentCache, errors: ErrorLog, key, function, *args, default=None):
+    """errors.attempt(function, *args), taken from the cache when its inputs (`key`, and the cache's
+    common key: actors, ontology, code) are unchanged; a result that logged errors is never kept."""
+    value = cache.get(key)
+    if value is None:
+        logged = len(errors.errors) + errors.more
+        value = errors.attempt(function, *args, default=default)
+        if len(errors.errors) + errors.more == logged:
+            cache.put(key, value)
+    return value
 
 
 def check(config: BuildConfig, timings: Timings | None = None, full: bool = True, finish=None) -> Checked:
@@ -118,21 +130,16 @@ def check(config: BuildConfig, timings: Timings | None = None, full: bool = True
                   "actors": _digest(config.actors_file)}
         cache = DocumentCache(config.cache_dir, shared, enabled=not full)
         ontology = load_turtle(config.ontology_file, config.base)
-        documents = {d.id: d for d in errors.attempt(load_documents, config.documents_file, errors, default=[])}
-        actors = errors.attempt(load_actors, config.actors_file, errors, default={})
+        listed = _digest(config.documents_file)
+        documents = {d.id: d for d in _memoised(cache, errors, ("documents", listed), load_documents,
+                                                config.documents_file, errors, default=[])}
+        actors = _memoised(cache, errors, ("actors",), load_actors, config.actors_file, errors, default={})
         errors.raise_if_any()    # claims are judged against the documents and actors: those come first
         claims = []
-        listed = _digest(config.documents_file)
         for path in sorted(config.claims_dir.glob("*.yaml")):
             # A claims file read before, against the same documents and actors, is not parsed again.
-            key = ("claims", path.name, _digest(path), listed)
-            records = cache.get(key)
-            if records is None:
-                logged = len(errors.errors) + errors.more
-                records = errors.attempt(load_claims, path, documents, actors, errors, default=[])
-                if len(errors.errors) + errors.more == logged:
-                    cache.put(key, records)
-            claims.extend(records)
+            claims.extend(_memoised(cache, errors, ("claims", path.name, _digest(path), listed), load_claims,
+                                    path, documents, actors, errors, default=[]))
     with timings.stage("clean"):
         sources: dict[str, SourceText] = {}
         for d in documents.values():
@@ -212,9 +219,16 @@ def build(config: BuildConfig | None = None, full: bool = False) -> BuildResult:
         if schema is None:
             schema = closure(checked.ontology, Graph(), [])
             cache.put("schema closure", schema)
-        inferences = infer(checked.ontology, assembled.actors, assembled.direct_triples, iris, schema)
+        # Reasoning reads the ontology and actors (in the cache's common key) and the direct triples.
+        direct = assembled.direct_triples
+        facts = hashlib.sha256("\n".join(sorted(" ".join(t.n3() for t in f) for f in direct)).encode()).hexdigest()
+        inferences = cache.get(("inferences", facts))
+        if inferences is None:
+            inferences = infer(checked.ontology, assembled.actors, direct, iris, schema)
+            cache.put(("inferences", facts), inferences)
         inferred = inference_triples(inferences, iris)
-    whole = {iris.ontology_graph: checked.ontology, iris.actors_graph: assembled.actors, iris.inferred_graph: inferred}
+    whole = {iris.ontology_graph: (checked.ontology, "ontology"), iris.actors_graph: (assembled.actors, "actors"),
+             iris.inferred_graph: (inferred, f"inferred {facts}")}
     shapes_text = rebase(config.shapes_file.read_text(encoding="utf-8"), config.base)
     # The hand-written ontology names the default base; under another base, document the published,
     # rebased ontology.ttl (written before the extra writers run) instead.

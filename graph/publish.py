@@ -234,12 +234,17 @@ def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int]
     return g
 
 
-def fragments(triples, name: URIRef, context: dict, convert=None, memo=None) -> tuple[bytes, str]:
+def fragments(triples, name: URIRef, context: dict, convert=None, memo=None, key: str | None = None) -> tuple[bytes, str]:
     """One named graph's N-Quads (sorted lines) and JSON-LD graph object; `triples`: a Graph or a list.
-    The JSON-LD (rdflib's compaction, the slow part) is kept by `memo` by the hash of the N-Quads."""
+    `memo` keeps both by `key` (a digest of the graph's inputs), or, without a key, the JSON-LD (rdflib's
+    compaction, the slow part) by the hash of the N-Quads."""
+    if key is not None and memo is not None:
+        kept = memo.get(("fragments", str(name), key))
+        if kept is not None:
+            return kept
     nquads = nquads_lines(graph_quads(triples, name, convert))
-    key = ("jsonld", str(name), hashlib.sha256(nquads).hexdigest())
-    text = memo.get(key) if memo is not None else None
+    jsonld_key = ("jsonld", str(name), hashlib.sha256(nquads).hexdigest())
+    text = memo.get(jsonld_key) if memo is not None and key is None else None
     if text is None:
         graph = triples
         if not isinstance(graph, Graph):
@@ -247,8 +252,10 @@ def fragments(triples, name: URIRef, context: dict, convert=None, memo=None) -> 
             for t in triples:
                 graph.add(t)
         text = jsonld_graph(graph, name, context)
-        if memo is not None:
-            memo.put(key, text)
+        if memo is not None and key is None:
+            memo.put(jsonld_key, text)
+    if key is not None and memo is not None:
+        memo.put(("fragments", str(name), key), (nquads, text))
     return nquads, text
 
 
@@ -265,11 +272,12 @@ def write_files(out: Path, iris: Iris, parts: list, whole: dict, ontology: Graph
                 context: dict, report: Graph, report_text: str, counts: dict,
                 queries_dir: Path, extra_writers=(), memo=None) -> dict:
     """`parts`: the documents' parts, serialised (graph/assemble.py DocumentPart); `whole`: the other named
-    graphs (ontology, actors, inferred: a Graph or a list of triples each), serialised here."""
+    graphs (ontology, actors, inferred), each as (a Graph or a list of triples, a digest of what it is
+    computed from beyond the cache's common key, for `memo`), serialised here."""
     out.mkdir(parents=True)
     table = prefixes(iris)
     convert = ox_terms()
-    blocks = [(str(name), *fragments(graph, name, context, convert, memo)) for name, graph in whole.items()]
+    blocks = [(str(name), *fragments(graph, name, context, convert, memo, key)) for name, (graph, key) in whole.items()]
     blocks += [(str(iris.document_graph(p.doc_id)), p.nquads, p.jsonld) for p in parts]
     blocks.sort(key=lambda b: b[0])
     nquads = b"".join(b[1] for b in blocks)
@@ -297,7 +305,7 @@ def write_files(out: Path, iris: Iris, parts: list, whole: dict, ontology: Graph
     (out / "queries.json").write_text(json.dumps(example_queries(queries_dir, iris.base), ensure_ascii=False, indent=1) + "\n",
                                       encoding="utf-8")
     # search box and /api/search (server/search.py): actors' names, and every document's passages
-    actors = whole[iris.actors_graph]
+    actors = whole[iris.actors_graph][0]
     write_index(out / SEARCH_INDEX, name_rows(iris, graph_quads(actors, iris.actors_graph, convert)),
                 [row for p in parts for row in p.passages])
     for writer in extra_writers:      # e.g. the ontology's HTML documentation (graph/docs.py)
