@@ -87,7 +87,7 @@ class DocumentPart:
     direct_triples: list           # (s, p, o) of its affirmed claims: the facts reasoning reads
     claims: int
     evidence: int
-    index: list = field(default_factory=list)      # what the shapes spanning documents read of it
+    index: bytes = b""               # what the shapes spanning documents read of it (N-Triples)
     results: list | None = None    # its validation results (report triples); None: not validated yet
     nquads: bytes = b""            # its named graph as sorted N-Quads lines
     jsonld: list = field(default_factory=list)     # its named graph as compacted JSON-LD node objects

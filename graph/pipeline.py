@@ -183,7 +183,7 @@ def check(config: BuildConfig, timings: Timings | None = None, full: bool = True
                 assembled.documents[doc_id] = part
                 batch.append(part)
         with timings.stage("validate"):
-            orphans.extend(validate_documents(base, batch, shapes, local))
+            orphans.extend(validate_documents(ontology, assembled.actors, batch, shapes, local))
         if finish is not None:
             finish(batch, cache)
     assembled.documents = dict(sorted(assembled.documents.items()))

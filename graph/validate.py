@@ -146,12 +146,24 @@ def base_graph(ontology: Graph, actors: Graph) -> Graph:
     return base
 
 
-def index_of(document: Graph, iris: Iris) -> list[tuple]:
-    """The triples of a document graph the spanning shapes read (besides the direct triples)."""
+def index_of(document: Graph, iris: Iris) -> bytes:
+    """The triples of a document graph the spanning shapes read besides the direct triples (its claims'
+    skeletons and times), as sorted N-Triples: pyoxigraph loads them fast, and the cache keeps them small."""
     out = list(document.triples((None, RDF.type, iris.term("Claim"))))
     for p in INDEXED + tuple(iris.term(t) for t in INDEXED_TERMS):
         out.extend(document.triples((None, p, None)))
-    return out
+    convert = ox_terms()
+    lines = ox.serialize([ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in out],
+                         format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
+    return "".join(line + "\n" for line in sorted(set(lines))).encode("utf-8")
+
+
+def _rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _result_triples(report: Graph, result) -> list[tuple]:
@@ -168,17 +180,26 @@ def _result_triples(report: Graph, result) -> list[tuple]:
     return out
 
 
-def validate_documents(base: Graph, parts: list, shapes: Graph, local: list[URIRef]) -> list[tuple]:
+def validate_documents(ontology: Graph, actors: Graph, parts: list, shapes: Graph, local: list[URIRef]) -> list[tuple]:
     """Run the document-local shapes over the parts' graphs at once and give each part its own results
-    (by focus node). Returns the results no document owns; a part of such a run is not cached."""
-    data = Graph()
-    for t in base:
+    (by focus node). Returns the results no document owns; a part of such a run is not cached.
+
+    Besides the documents, the data holds the ontology and the classes of the actors the documents
+    name (what sh:class and the relations' domains and ranges read), not every actor's: the run's cost
+    stays that of its documents, however large the corpus."""
+    data = Graph()   # pyshacl needs a context-aware store (it wraps the graph in a Dataset)
+    for t in ontology:
         data.add(t)
     owner: dict = {}
+    named = set()
     for part in parts:
         for t in part.graph:
             data.add(t)
             owner.setdefault(t[0], part.doc_id)
+            named.update((t[0], t[2]))
+    for node in named:
+        for t in actors.triples((node, RDF.type, None)):
+            data.add(t)
     _, report = _run(data, shapes, local)
     mine: dict[str, list] = {part.doc_id: [] for part in parts}
     orphans: list[tuple] = []
@@ -201,14 +222,6 @@ def _targets_by_query(shapes: Graph, shape: URIRef) -> list[str]:
                        for prefixes in shapes.objects(target, SH.prefixes) for d in shapes.objects(prefixes, SH.declare))
         queries.append(head + str(select))
     return queries
-
-
-def _claims_of(index: list[tuple]) -> dict:
-    """The index's triples grouped by the claim they describe (a claim's time nodes are its fragments)."""
-    out: dict = {}
-    for t in index:
-        out.setdefault(URIRef(str(t[0]).split("#", 1)[0]), []).append(t)
-    return out
 
 
 def validate_spanning(base: Graph, actors: Graph, parts: list, shapes: Graph, spanning: list[URIRef],
@@ -242,31 +255,33 @@ def validate_spanning(base: Graph, actors: Graph, parts: list, shapes: Graph, sp
                 memo.put(key, report)
         reports.append(report)
     if by_target:
-        claims: dict = {}
-        for part in parts:
-            claims.update(_claims_of(part.index))
         convert = ox_terms()
         store = ox.Store()
-        store.extend(ox.Quad(convert(s), convert(p), convert(o)) for triples in claims.values() for s, p, o in triples)
+        for part in parts:
+            if part.index:
+                store.load(part.index, format=ox.RdfFormat.N_TRIPLES)
         store.extend(ox.Quad(convert(s), convert(p), convert(o)) for s, p, o in base)
         selected = set()
         for shape in by_target:
             for query in _targets_by_query(shapes, shape):
-                selected.update(URIRef(row["this"].value) for row in store.query(query))
-        pair = {}
-        for claim, triples in claims.items():
-            ends = {p: o for _, p, o in triples if p in (RDF.subject, RDF.object)}
-            if len(ends) == 2:
-                pair[claim] = frozenset((ends[RDF.subject], ends[RDF.object]))
+                selected.update(row["this"] for row in store.query(query))
+        pair = {row["c"]: frozenset((row["s"], row["o"])) for row in store.query(
+            f"SELECT ?c ?s ?o WHERE {{ ?c <{RDF.subject}> ?s ; <{RDF.object}> ?o }}")}
         pairs = {pair[c] for c in selected if c in pair}
         if pairs:
             data = Graph()
             for t in base:
                 data.add(t)
-            for claim, triples in claims.items():
-                if pair.get(claim) in pairs:
-                    for t in triples:
-                        data.add(t)
+            todo = [c for c, ends in pair.items() if ends in pairs]
+            seen = set(todo)
+            while todo:    # each chosen claim, and its time nodes (fragments of its IRI)
+                node = todo.pop()
+                for q in store.quads_for_pattern(node, None, None):
+                    data.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+                    if (isinstance(q.object, ox.NamedNode) and q.object not in seen
+                            and q.object.value.startswith(node.value.split("#")[0] + "#")):
+                        seen.add(q.object)
+                        todo.append(q.object)
             reports.append(_run(data, shapes, by_target)[1])
     return reports
 

@@ -162,7 +162,7 @@ def test_validation_in_parts_agrees_on_violations_of_every_kind(tmp_path):
     local, spanning = shape_split(shapes, iris)
     base = base_graph(checked.ontology, assembled.actors)
     parts = list(assembled.documents.values())
-    orphans = validate_documents(base, parts, shapes, local)
+    orphans = validate_documents(checked.ontology, assembled.actors, parts, shapes, local)
     report = merge_reports([t for p in parts for t in p.results] + orphans,
                            validate_spanning(base, assembled.actors, parts, shapes, spanning))
     outcome = outcome_of(report, assembled.origins)
