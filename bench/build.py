@@ -1,7 +1,12 @@
 """Build benchmark: parse, anchor, assemble, validate, reason and serialise, timed separately, on the
 seeds and on a synthetic corpus N times larger (default 100×), in one run on one machine.
 
-    .venv/bin/python bench/build.py [--scale 100]
+    .venv/bin/python bench/build.py [--scale 100] [--no-seeds]
+
+After the full build of the synthetic corpus (2·N documents), it rebuilds incrementally twice: after a
+note is added to one claim of one document, and after one more document is added. The last line is
+one JSON object with every figure (seconds per stage, wall and CPU; peak RSS of the process, which is
+the full synthetic build's), for scripts.
 
 The synthetic corpus keeps the seeds' shape (documents of ~66 claims, each quoting one sentence, a
 fifth of them dated, some hedged, some support claims with kinds) but with distinct actors and facts
@@ -106,6 +111,21 @@ def change_one_document(config: BuildConfig) -> None:
     path.write_text(text.replace("  - id: c1\n", "  - id: c1\n    note: Revised by the curator.\n", 1), encoding="utf-8")
 
 
+def hold_out_last_document(config: BuildConfig):
+    """Take the last document out of the corpus (its entry in documents.yaml, its claims file); returns
+    what puts it back: a curator adding a document between two builds."""
+    listed = config.documents_file.read_text(encoding="utf-8")
+    claims = sorted(config.claims_dir.glob("*.yaml"))[-1]
+    claims_text = claims.read_text(encoding="utf-8")
+    config.documents_file.write_text(listed[:listed.rindex("  - id: ")], encoding="utf-8")
+    claims.unlink()
+
+    def add_back() -> None:
+        claims.write_text(claims_text, encoding="utf-8")
+        config.documents_file.write_text(listed, encoding="utf-8")
+    return add_back
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024     # Linux: kilobytes
 
@@ -131,13 +151,17 @@ def main() -> None:
         if not args.no_seeds:
             figures["seeds"] = run("seeds", BuildConfig.for_corpus(build_dir=Path(tmp) / "seeds-build"))
             report(figures["seeds"])
-        config = synthetic_corpus(Path(tmp) / "synthetic", 2 * args.scale)
+        config = synthetic_corpus(Path(tmp) / "synthetic", 2 * args.scale + 1)
+        add_back = hold_out_last_document(config)
         figures["full"] = run(f"synthetic ×{args.scale}", config)
         figures["peak_rss_mb"] = round(peak_rss_mb())   # the largest build is the synthetic full one
         report(figures["full"])
         change_one_document(config)
         figures["incremental"] = run(f"synthetic ×{args.scale}, one document changed", config, full=False)
         report(figures["incremental"])
+        add_back()
+        figures["incremental_added"] = run(f"synthetic ×{args.scale}, one document added", config, full=False)
+        report(figures["incremental_added"])
         shutil.rmtree(tmp, ignore_errors=True)
     # The last line is for scripts: every figure above, as JSON.
     print(json.dumps({k: {n: round(v, 2) if isinstance(v, float) else v for n, v in f.items()} if isinstance(f, dict) else f

@@ -138,7 +138,8 @@ def check(config: BuildConfig, timings: Timings | None = None, full: bool = True
         claims = []
         for path in sorted(config.claims_dir.glob("*.yaml")):
             # A claims file read before, against the same documents and actors, is not parsed again.
-            claims.extend(_memoised(cache, errors, ("claims", path.name, _digest(path), listed), load_claims,
+            # (a file's claims depend on the documents only through whether its own document is listed)
+            claims.extend(_memoised(cache, errors, ("claims", path.name, _digest(path), path.stem in documents), load_claims,
                                     path, documents, actors, errors, default=[]))
     with timings.stage("clean"):
         sources: dict[str, SourceText] = {}
