@@ -111,6 +111,43 @@ def jsonld_graph(graph: Graph, name: URIRef, context: dict) -> str:
     return json.dumps({"@graph": sort_json(nodes), "@id": str(name)}, ensure_ascii=False, indent=1)
 
 
+def jsonld_graph_by_subject(triples, name: URIRef, context: dict, memo=None) -> str:
+    """`jsonld_graph`, the same bytes, with each subject's node object kept by `memo` by the hash of its
+    triples: when one document is added, rdflib compacts only the nodes whose triples changed (an
+    inferred graph that grew by a few facts, say), not the whole graph again."""
+    subjects: dict = {}
+    for t in triples:
+        subjects.setdefault(t[0], []).append(t)
+    kept: dict = (memo.get(("jsonld nodes", str(name))) if memo is not None else None) or {}
+    keys = {s: hashlib.sha256("\n".join(sorted(" ".join(x.n3() for x in t) for t in ts)).encode()).hexdigest()
+            for s, ts in subjects.items()}
+    missing = [s for s, k in keys.items() if k not in kept]
+    if missing:
+        graph = Graph()
+        for s in missing:
+            for t in subjects[s]:
+                graph.add(t)
+        data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        nodes = data.get("@graph", [{k: v for k, v in data.items() if k != "@context"}] if len(data) > 1 else [])
+        by_id = {_expanded_id(node["@id"], context): sort_json(node) for node in nodes}
+        for s in missing:
+            node = by_id[str(s)]
+            kept[keys[s]] = (json.dumps(node, sort_keys=True, ensure_ascii=False), json.dumps(node, ensure_ascii=False, indent=1))
+    nodes = sorted(kept[k] for k in keys.values())
+    if memo is not None:
+        memo.put(("jsonld nodes", str(name)), {k: kept[k] for k in keys.values()})
+    body = ",\n".join(_indented(text, 2) for _, text in nodes)
+    return '{\n "@graph": [\n' + body + "\n ],\n" + f' "@id": {json.dumps(str(name), ensure_ascii=False)}\n}}' \
+        if nodes else json.dumps({"@graph": [], "@id": str(name)}, ensure_ascii=False, indent=1)
+
+
+def _expanded_id(value: str, context: dict) -> str:
+    """A node object's @id as a full IRI (rdflib compacts it with the context's prefixes)."""
+    prefix, colon, local = value.partition(":")
+    namespace = context["@context"].get(prefix) if colon and not local.startswith("//") else None
+    return namespace + local if isinstance(namespace, str) else value
+
+
 def _indented(text: str, spaces: int) -> str:
     pad = " " * spaces
     return "\n".join(pad + line for line in text.split("\n"))
@@ -243,17 +280,7 @@ def fragments(triples, name: URIRef, context: dict, convert=None, memo=None, key
         if kept is not None:
             return kept
     nquads = nquads_lines(graph_quads(triples, name, convert))
-    jsonld_key = ("jsonld", str(name), hashlib.sha256(nquads).hexdigest())
-    text = memo.get(jsonld_key) if memo is not None and key is None else None
-    if text is None:
-        graph = triples
-        if not isinstance(graph, Graph):
-            graph = Graph()
-            for t in triples:
-                graph.add(t)
-        text = jsonld_graph(graph, name, context)
-        if memo is not None and key is None:
-            memo.put(jsonld_key, text)
+    text = jsonld_graph_by_subject(triples, name, context, memo)
     if key is not None and memo is not None:
         memo.put(("fragments", str(name), key), (nquads, text))
     return nquads, text
