@@ -54,18 +54,20 @@ def init(directory):
 
 @main.command()
 @build_dir_option
-def build(build_dir):
+@click.option("--full", is_flag=True, help="Rebuild every document, ignoring the per-document cache (the output is the same).")
+def build(build_dir, full):
     """Build the dataset from the corpus and the ontology and publish it into the build folder.
 
     Nothing is published unless the graph conforms to the shapes; a failed build leaves the
-    previous build untouched.
+    previous build untouched. Documents whose inputs did not change since the last build come from
+    the cache beside the build folder (<build>.cache/).
     """
     from alliance_kg.graph.pipeline import BuildError
     from alliance_kg.graph.pipeline import build as run_build
 
     config = build_config(build_dir)
     try:
-        result = run_build(config)
+        result = run_build(config, full=full)
     except BuildError as e:
         click.echo(f"error: {e}", err=True)
         click.echo("build failed; the previous build (if any) is unchanged.", err=True)
@@ -75,7 +77,8 @@ def build(build_dir):
                f"evidence from {counts['documents']} documents, {counts['actors']} actors, "
                f"{counts['triples']} quads ({counts['inferred']} in the inferred graph); "
                f"{result.outcome.warnings} SHACL warning(s)")
-    click.echo("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.seconds.items()))
+    click.echo("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.seconds.items())
+               + f"; {len(result.reused)} of {counts['documents']} documents from the cache")
 
 
 @main.command()

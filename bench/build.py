@@ -1,7 +1,12 @@
 """Build benchmark: parse, anchor, assemble, validate, reason and serialise, timed separately, on the
 seeds and on a synthetic corpus N times larger (default 100×), in one run on one machine.
 
-    .venv/bin/python bench/build.py [--scale 100]
+    .venv/bin/python bench/build.py [--scale 100] [--no-seeds]
+
+After the full build of the synthetic corpus (2·N documents), it rebuilds incrementally twice: after a
+note is added to one claim of one document, and after one more document is added. The last line is
+one JSON object with every figure (seconds per stage, wall and CPU; peak RSS of the process, which is
+the full synthetic build's), for scripts.
 
 The synthetic corpus keeps the seeds' shape (documents of ~66 claims, each quoting one sentence, a
 fifth of them dated, some hedged, some support claims with kinds) but with distinct actors and facts
@@ -12,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
+import resource
 import shutil
 import tempfile
 import time
@@ -80,21 +87,53 @@ def synthetic_corpus(root: Path, documents: int, claims_per_document: int = 66,
     return BuildConfig.for_corpus(Corpus(root=data, documents_dir=seeds, build_dir=root / "build"))
 
 
-def run(name: str, config: BuildConfig) -> dict:
-    started = time.perf_counter()
-    result = build(config)
-    total = time.perf_counter() - started
-    t = result.timings.seconds
+def run(name: str, config: BuildConfig, full: bool = True) -> dict:
+    started, cpu = time.perf_counter(), time.process_time()
+    result = build(config, full=full)
+    total, total_cpu = time.perf_counter() - started, time.process_time() - cpu
     counts = result.manifest["counts"]
-    return {"corpus": name, "claims": counts["claims"], "quads": counts["triples"], "inferred": counts["inferred"],
-            "parse+clean+anchor": t.get("parse", 0) + t.get("clean", 0) + t.get("anchor", 0),
-            "assemble": t.get("assemble", 0), "validate": t.get("validate", 0), "reason": t.get("reason", 0),
-            "serialize": t.get("serialize", 0), "total": total}
+    row = {"corpus": name, "claims": counts["claims"], "quads": counts["triples"], "inferred": counts["inferred"]}
+    # Wall clock, then CPU seconds of this process: on a machine shared with other jobs the wall clock
+    # stretches with the load, the CPU time much less.
+    for suffix, t, whole in (("", result.timings.seconds, total), (" cpu", result.timings.cpu, total_cpu)):
+        row.update({"parse+clean+anchor" + suffix: t.get("parse", 0) + t.get("clean", 0) + t.get("anchor", 0),
+                    "assemble" + suffix: t.get("assemble", 0), "validate" + suffix: t.get("validate", 0),
+                    "reason" + suffix: t.get("reason", 0), "serialize" + suffix: t.get("serialize", 0) + t.get("cache", 0),
+                    "total" + suffix: whole})
+    row["reused documents"] = len(result.reused)
+    return row
+
+
+def change_one_document(config: BuildConfig) -> None:
+    """What a curator does between two builds: add a note to one claim of one document."""
+    path = sorted(config.claims_dir.glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - id: c1\n", "  - id: c1\n    note: Revised by the curator.\n", 1), encoding="utf-8")
+
+
+def hold_out_last_document(config: BuildConfig):
+    """Take the last document out of the corpus (its entry in documents.yaml, its claims file); returns
+    what puts it back: a curator adding a document between two builds."""
+    listed = config.documents_file.read_text(encoding="utf-8")
+    claims = sorted(config.claims_dir.glob("*.yaml"))[-1]
+    claims_text = claims.read_text(encoding="utf-8")
+    config.documents_file.write_text(listed[:listed.rindex("  - id: ")], encoding="utf-8")
+    claims.unlink()
+
+    def add_back() -> None:
+        claims.write_text(claims_text, encoding="utf-8")
+        config.documents_file.write_text(listed, encoding="utf-8")
+    return add_back
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024     # Linux: kilobytes
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=100, help="synthetic corpus size, in multiples of the seeds")
+    parser.add_argument("--no-seeds", action="store_true", help="only the synthetic corpus")
     args = parser.parse_args()
     header_printed = False
 
@@ -107,10 +146,26 @@ def main() -> None:
         print("| " + " | ".join(f"{v:.2f} s" if isinstance(v, float) else str(v) for v in row.values()) + " |",
               flush=True)
 
+    figures: dict = {"scale": args.scale}
     with tempfile.TemporaryDirectory() as tmp:
-        report(run("seeds", BuildConfig.for_corpus(build_dir=Path(tmp) / "seeds-build")))
-        report(run(f"synthetic ×{args.scale}", synthetic_corpus(Path(tmp) / "synthetic", 2 * args.scale)))
+        if not args.no_seeds:
+            figures["seeds"] = run("seeds", BuildConfig.for_corpus(build_dir=Path(tmp) / "seeds-build"))
+            report(figures["seeds"])
+        config = synthetic_corpus(Path(tmp) / "synthetic", 2 * args.scale + 1)
+        add_back = hold_out_last_document(config)
+        figures["full"] = run(f"synthetic ×{args.scale}", config)
+        figures["peak_rss_mb"] = round(peak_rss_mb())   # the largest build is the synthetic full one
+        report(figures["full"])
+        change_one_document(config)
+        figures["incremental"] = run(f"synthetic ×{args.scale}, one document changed", config, full=False)
+        report(figures["incremental"])
+        add_back()
+        figures["incremental_added"] = run(f"synthetic ×{args.scale}, one document added", config, full=False)
+        report(figures["incremental_added"])
         shutil.rmtree(tmp, ignore_errors=True)
+    # The last line is for scripts: every figure above, as JSON.
+    print(json.dumps({k: {n: round(v, 2) if isinstance(v, float) else v for n, v in f.items()} if isinstance(f, dict) else f
+                      for k, f in figures.items()}))
 
 
 if __name__ == "__main__":

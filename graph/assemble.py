@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 
 from alliance_kg.graph.anchor import Anchor
 from alliance_kg.graph.clean import SourceText
 from alliance_kg.graph.curation import ActorRecord, ClaimRecord, Origin, suggest, unknown_actor
 from alliance_kg.graph.iris import Iris
+from alliance_kg.graph.load import working_graph
 from alliance_kg.graph.vocabulary import DCTERMS, OA, ORG, PREFIXES, PROV, SCHEMA, SKOS, SPDX, TIME, WD
 
 SUPPORT_KIND_TERMS = {"financial": "FinancialSupport", "military": "MilitarySupport",
@@ -76,12 +77,61 @@ class ClaimVocabulary:
 
 
 @dataclass
+class DocumentPart:
+    """One document's share of the build. `graph` is its named graph while the build works on it; what
+    the rest of the build needs afterwards is plain data, kept between builds by graph/cache.py."""
+
+    doc_id: str
+    key: str                       # the hash of everything the part depends on (graph/cache.py)
+    graph: Graph | None            # None once serialised, and for a part taken from the cache
+    direct_triples: list           # (s, p, o) of its affirmed claims: the facts reasoning reads
+    claims: int
+    evidence: int
+    index: bytes = b""               # what the shapes spanning documents read of it (N-Triples)
+    results: list | None = None    # its validation results (report triples); None: not validated yet
+    nquads: bytes = b""            # its named graph as sorted N-Quads lines
+    jsonld: list = field(default_factory=list)     # its named graph as compacted JSON-LD node objects
+    passages: list = field(default_factory=list)   # its rows of the search index
+    claims: list = field(default_factory=list)     # its claims, flat, for the search index's facet table
+
+
+@dataclass
 class AssembledDataset:
-    dataset: Dataset
+    """The asserted named graphs: the ontology, the actors, and one part per document."""
+
     iris: Iris
+    ontology: Graph
+    actors: Graph
+    documents: dict[str, DocumentPart] = field(default_factory=dict)
     origins: dict[URIRef, Origin] = field(default_factory=dict)
-    direct_triples: list = field(default_factory=list)   # (s, p, o) of affirmed claims
     counts: dict = field(default_factory=dict)
+
+    @property
+    def direct_triples(self) -> list:
+        return [t for doc_id in sorted(self.documents) for t in self.documents[doc_id].direct_triples]
+
+    def graphs(self) -> dict[URIRef, Graph]:
+        """Every asserted named graph as an rdflib Graph (parsed back for a cached or serialised part):
+        for tests and small corpora, not for the build itself."""
+        out = {self.iris.ontology_graph: self.ontology, self.iris.actors_graph: self.actors}
+        for doc_id, part in sorted(self.documents.items()):
+            if part.graph is not None:
+                out[self.iris.document_graph(doc_id)] = part.graph
+            else:
+                g = Graph()
+                g.parse(data=part.nquads.decode("utf-8").replace(f" <{self.iris.document_graph(doc_id)}> .\n", " .\n"),
+                        format="nt")
+                out[self.iris.document_graph(doc_id)] = g
+        return out
+
+    @property
+    def dataset(self) -> Dataset:
+        ds = Dataset()
+        for name, graph in self.graphs().items():
+            target = ds.graph(name)
+            for triple in graph:
+                target.add(triple)
+        return ds
 
 
 def add_actors(g: Graph, actors: dict[str, ActorRecord], iris: Iris, origins: dict) -> None:
@@ -101,10 +151,9 @@ def add_actors(g: Graph, actors: dict[str, ActorRecord], iris: Iris, origins: di
             g.add((node, SCHEMA.sameAs, WD[actor.wikidata.qid]))
 
 
-def add_document(g: Graph, source: SourceText, iris: Iris, origins: dict) -> URIRef:
+def add_document(g: Graph, source: SourceText, iris: Iris) -> URIRef:
     record = source.record
     doc = iris.document(record.id)
-    origins[doc] = record.origin
     g.add((doc, RDF.type, iris.term("SourceDocument")))
     g.add((doc, DCTERMS.title, Literal(record.title, lang=record.language)))
     g.add((doc, RDFS.label, Literal(record.title, lang=record.language)))
@@ -150,13 +199,12 @@ def _object_term(claim: ClaimRecord, relation: URIRef, vocabulary: ClaimVocabula
 
 
 def add_claim(g: Graph, claim: ClaimRecord, anchors: list[Anchor], doc: URIRef, vocabulary: ClaimVocabulary,
-              iris: Iris, actors: dict[str, ActorRecord], origins: dict) -> tuple | None:
+              iris: Iris, actors: dict[str, ActorRecord]) -> tuple | None:
     relation = vocabulary.resolve(claim)
     if claim.support and not vocabulary.is_support(relation):
         raise claim.fields.error("support", f"support kinds only qualify 'supports' claims, not {claim.relation!r}")
     subject, obj = iris.entity(claim.subject), _object_term(claim, relation, vocabulary, iris, actors)
     node = iris.claim(claim.document, claim.id)
-    origins[node] = claim.origin
     # (looked up, not a table of every actor made per claim: that was quadratic in the corpus size)
     subject_label = actors[claim.subject].label
     object_label = actors[claim.object].label if isinstance(claim.object, str) and claim.object in actors else str(claim.object)
@@ -177,10 +225,8 @@ def add_claim(g: Graph, claim: ClaimRecord, anchors: list[Anchor], doc: URIRef, 
     g.add((node, PROV.wasDerivedFrom, doc))
     if claim.time:
         add_time(g, node, claim, iris)
-    for n, (anchor, evidence) in enumerate(zip(anchors, claim.evidence), start=1):
+    for n, anchor in enumerate(anchors, start=1):
         add_evidence(g, node, n, anchor, doc, iris)
-        for suffix in ("", "-target", "-quote", "-position"):
-            origins[Iris.part(node, f"evidence-{n}{suffix}")] = evidence.origin
     if claim.polarity == "affirmed":
         g.add((subject, relation, obj))
         return subject, relation, obj
@@ -234,30 +280,39 @@ def add_evidence(g: Graph, node: URIRef, n: int, anchor: Anchor, doc: URIRef, ir
     g.add((position, OA.end, Literal(anchor.end, datatype=XSD.integer)))
 
 
-def assemble(iris: Iris, ontology: Graph, actors: dict[str, ActorRecord], sources: dict[str, SourceText],
-             claims: list[ClaimRecord], anchors: dict[URIRef, list[Anchor]]) -> AssembledDataset:
-    """The asserted dataset: ontology, actors and one named graph per document."""
-    vocabulary = ClaimVocabulary.from_ontology(ontology, iris)
-    ds = Dataset()
-    for prefix, namespace in sorted(PREFIXES.items()):
-        ds.bind(prefix, namespace, replace=True)
-    ds.bind("ak", iris.ONT, replace=True)
-    ds.bind("id", Namespace(iris.base + "id/"), replace=True)
-    out = AssembledDataset(ds, iris)
-    onto = ds.graph(iris.ontology_graph)
-    for triple in ontology:
-        onto.add(triple)
-    add_actors(ds.graph(iris.actors_graph), actors, iris, out.origins)
-    doc_nodes = {doc_id: add_document(ds.graph(iris.document_graph(doc_id)), source, iris, out.origins)
-                 for doc_id, source in sorted(sources.items())}
-    evidence = 0
+def assemble_document(iris: Iris, vocabulary: ClaimVocabulary, actors: dict[str, ActorRecord], source: SourceText,
+                      claims: list[ClaimRecord], anchors: dict[URIRef, list[Anchor]], key: str = "") -> DocumentPart:
+    """One document's named graph: its description and its claims (the claims given are the document's)."""
+    g = working_graph()
+    doc = add_document(g, source, iris)
+    direct, evidence = [], 0
+    for claim in claims:
+        triple = add_claim(g, claim, anchors[iris.claim(claim.document, claim.id)], doc, vocabulary, iris, actors)
+        evidence += len(claim.evidence)
+        if triple:
+            direct.append(triple)
+    return DocumentPart(source.record.id, key, g, direct, len(claims), evidence)
+
+
+def actors_graph(iris: Iris, actors: dict[str, ActorRecord], origins: dict) -> Graph:
+    g = working_graph()
+    add_actors(g, actors, iris, origins)
+    return g
+
+
+def add_origins(source: SourceText, claims: list[ClaimRecord], iris: Iris, origins: dict) -> None:
+    """The curated file and line of every node a document's graph describes (for validation messages)."""
+    origins[iris.document(source.record.id)] = source.record.origin
     for claim in claims:
         node = iris.claim(claim.document, claim.id)
-        direct = add_claim(ds.graph(iris.document_graph(claim.document)), claim, anchors[node],
-                           doc_nodes[claim.document], vocabulary, iris, actors, out.origins)
-        evidence += len(claim.evidence)
-        if direct:
-            out.direct_triples.append(direct)
-    out.counts = {"actors": len(actors), "claims": len(claims), "documents": len(sources),
-                  "evidence": evidence}
+        origins[node] = claim.origin
+        for n, evidence in enumerate(claim.evidence, start=1):
+            for suffix in ("", "-target", "-quote", "-position"):
+                origins[Iris.part(node, f"evidence-{n}{suffix}")] = evidence.origin
+
+
+def by_document(sources: dict[str, SourceText], claims: list[ClaimRecord]) -> dict[str, list[ClaimRecord]]:
+    out: dict[str, list[ClaimRecord]] = {doc_id: [] for doc_id in sorted(sources)}
+    for claim in claims:
+        out[claim.document].append(claim)
     return out

@@ -86,3 +86,9 @@ class BuildConfig:
     @property
     def context_file(self) -> Path:
         return self.ontology_dir / "context.jsonld"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Per-document parts kept between builds (graph/cache.py): beside the build folder, never in
+        it, since every file in a version of the build folder is published."""
+        return self.build_dir.parent / f"{self.build_dir.name}.cache"

@@ -2,8 +2,13 @@
 
 Files are written into a fresh directory that graph/release.py makes the published build only when
 complete, so a failed build leaves the previous build untouched. Output is byte-identical across builds: N-Quads
-lines are sorted, every other serialisation is written from that sorted order by pyoxigraph (or, for
-JSON-LD, sorted after compaction), and nothing carries a timestamp.
+are written graph by graph (graphs in the order of their names, lines sorted within each), every other
+serialisation is written from that order by pyoxigraph (or, for JSON-LD, graph by graph, sorted after
+compaction), and nothing carries a timestamp.
+
+Each named graph is serialised on its own (`fragments`), so a document's N-Quads, JSON-LD and search
+rows are made once and kept by the per-document cache (graph/cache.py): publishing is then mostly
+concatenation, and a full and an incremental build write the same bytes.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from alliance_kg.graph.formats import of_file
 from alliance_kg.graph.iris import Iris
 from alliance_kg.graph.load import rebase
 from alliance_kg.graph.search_index import FILE_NAME as SEARCH_INDEX
-from alliance_kg.graph.search_index import write_search_index
+from alliance_kg.graph.search_index import claim_rows, label_rows, name_rows, passage_rows, write_index
 from alliance_kg.graph.vocabulary import DCAT, DCTERMS, PREFIXES, SD, SPDX, VOID
 
 
@@ -30,11 +35,43 @@ def prefixes(iris: Iris) -> dict[str, str]:
     return table
 
 
-def sorted_nquads(ds: Dataset) -> bytes:
-    """Canonical enough for byte-identical builds: no blank nodes exist, so sorted lines are stable."""
-    raw = ds.serialize(format="nquads", encoding="utf-8")
+def ox_terms():
+    """rdflib term -> pyoxigraph term; IRIs repeat a lot (predicates, classes, actors), so they are memoised."""
+    iris: dict[URIRef, ox.NamedNode] = {}
+
+    def convert(term):
+        if isinstance(term, URIRef):
+            node = iris.get(term)
+            if node is None:
+                node = iris[term] = ox.NamedNode(str(term))
+            return node
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            return ox.Literal(str(term), datatype=convert(term.datatype)) if term.datatype else ox.Literal(str(term))
+        raise ValueError(f"the dataset has no blank nodes, yet here is {term!r}")
+    return convert
+
+
+def graph_quads(graph, name: URIRef, convert=None) -> list[ox.Quad]:
+    """A graph's (or a list of triples') quads in pyoxigraph's terms."""
+    convert = convert or ox_terms()
+    g = convert(name)
+    return [ox.Quad(convert(s), convert(p), convert(o), g) for s, p, o in graph]
+
+
+def nquads_lines(quads: list[ox.Quad]) -> bytes:
+    """One graph's N-Quads, sorted lines: canonical enough for byte-identical builds (no blank nodes)."""
+    raw = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     lines = sorted({line for line in raw.decode("utf-8").splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def sorted_nquads(ds: Dataset) -> bytes:
+    """A whole rdflib Dataset as N-Quads in the published order (graph by graph, sorted lines)."""
+    convert = ox_terms()
+    return b"".join(nquads_lines(graph_quads(ds.graph(g.identifier), g.identifier, convert))
+                    for g in sorted(ds.contexts(), key=lambda g: str(g.identifier)))
 
 
 def quads_of(nquads: bytes) -> list[ox.Quad]:
@@ -64,6 +101,64 @@ def sort_json(value):
         items = [sort_json(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return value
+
+
+def jsonld_graph(graph: Graph, name: URIRef, context: dict) -> str:
+    """One named graph as a JSON-LD graph object, compacted with our context, sorted, indented by one
+    space per level (its text is kept by the cache and placed into dataset.jsonld by `jsonld_dataset`)."""
+    data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    nodes = data.get("@graph", [{k: v for k, v in data.items() if k != "@context"}] if len(data) > 1 else [])
+    return json.dumps({"@graph": sort_json(nodes), "@id": str(name)}, ensure_ascii=False, indent=1)
+
+
+def jsonld_graph_by_subject(triples, name: URIRef, context: dict, memo=None) -> str:
+    """`jsonld_graph`, the same bytes, with each subject's node object kept by `memo` by the hash of its
+    triples: when one document is added, rdflib compacts only the nodes whose triples changed (an
+    inferred graph that grew by a few facts, say), not the whole graph again."""
+    subjects: dict = {}
+    for t in triples:
+        subjects.setdefault(t[0], []).append(t)
+    kept: dict = (memo.get(("jsonld nodes", str(name))) if memo is not None else None) or {}
+    keys = {s: hashlib.sha256("\n".join(sorted(" ".join(x.n3() for x in t) for t in ts)).encode()).hexdigest()
+            for s, ts in subjects.items()}
+    missing = [s for s, k in keys.items() if k not in kept]
+    if missing:
+        graph = Graph()
+        for s in missing:
+            for t in subjects[s]:
+                graph.add(t)
+        data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        nodes = data.get("@graph", [{k: v for k, v in data.items() if k != "@context"}] if len(data) > 1 else [])
+        by_id = {_expanded_id(node["@id"], context): sort_json(node) for node in nodes}
+        for s in missing:
+            node = by_id[str(s)]
+            kept[keys[s]] = (json.dumps(node, sort_keys=True, ensure_ascii=False), json.dumps(node, ensure_ascii=False, indent=1))
+    nodes = sorted(kept[k] for k in keys.values())
+    if memo is not None:
+        memo.put(("jsonld nodes", str(name)), {k: kept[k] for k in keys.values()})
+    body = ",\n".join(_indented(text, 2) for _, text in nodes)
+    return '{\n "@graph": [\n' + body + "\n ],\n" + f' "@id": {json.dumps(str(name), ensure_ascii=False)}\n}}' \
+        if nodes else json.dumps({"@graph": [], "@id": str(name)}, ensure_ascii=False, indent=1)
+
+
+def _expanded_id(value: str, context: dict) -> str:
+    """A node object's @id as a full IRI (rdflib compacts it with the context's prefixes)."""
+    prefix, colon, local = value.partition(":")
+    namespace = context["@context"].get(prefix) if colon and not local.startswith("//") else None
+    return namespace + local if isinstance(namespace, str) else value
+
+
+def _indented(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line for line in text.split("\n"))
+
+
+def jsonld_dataset(graph_objects: list[str], context: dict) -> bytes:
+    """dataset.jsonld from its graph objects (in graph-name order): one JSON document, as json.dumps with
+    indent=1 would lay it out, made by concatenation so no graph is compacted twice."""
+    head = '{\n "@context": ' + _indented(json.dumps(context["@context"], ensure_ascii=False, indent=1), 1).lstrip(" ")
+    body = ",\n".join(_indented(g, 2) for g in graph_objects)
+    return (head + ',\n "@graph": [\n' + body + "\n ]\n}\n").encode("utf-8")
 
 
 def jsonld(graph_or_dataset, context: dict) -> bytes:
@@ -176,24 +271,55 @@ def void_description(iris: Iris, files: list[dict], graph_counts: dict[str, int]
     return g
 
 
-def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes_text: str,
+def fragments(triples, name: URIRef, context: dict, convert=None, memo=None, key: str | None = None) -> tuple[bytes, str]:
+    """One named graph's N-Quads (sorted lines) and JSON-LD graph object; `triples`: a Graph or a list.
+    `memo` keeps both by `key` (a digest of the graph's inputs), or, without a key, the JSON-LD (rdflib's
+    compaction, the slow part) by the hash of the N-Quads."""
+    if key is not None and memo is not None:
+        kept = memo.get(("fragments", str(name), key))
+        if kept is not None:
+            return kept
+    nquads = nquads_lines(graph_quads(triples, name, convert))
+    text = jsonld_graph_by_subject(triples, name, context, memo)
+    if key is not None and memo is not None:
+        memo.put(("fragments", str(name), key), (nquads, text))
+    return nquads, text
+
+
+def document_fragments(part, iris: Iris, context: dict, convert=None) -> None:
+    """Fill in a document part's serialised forms from its graph (kept by the cache)."""
+    name = iris.document_graph(part.doc_id)
+    quads = graph_quads(part.graph, name, convert)
+    part.nquads = nquads_lines(quads)
+    part.jsonld = jsonld_graph(part.graph, name, context)
+    part.passages = passage_rows(iris, quads)
+    part.claims = claim_rows(iris, quads)
+
+
+def write_files(out: Path, iris: Iris, parts: list, whole: dict, ontology: Graph, shapes_text: str,
                 context: dict, report: Graph, report_text: str, counts: dict,
-                queries_dir: Path, extra_writers=()) -> dict:
+                queries_dir: Path, extra_writers=(), memo=None) -> dict:
+    """`parts`: the documents' parts, serialised (graph/assemble.py DocumentPart); `whole`: the other named
+    graphs (ontology, actors, inferred), each as (a Graph or a list of triples, a digest of what it is
+    computed from beyond the cache's common key, for `memo`), serialised here."""
     out.mkdir(parents=True)
     table = prefixes(iris)
-    nquads = sorted_nquads(dataset)
+    convert = ox_terms()
+    blocks = [(str(name), *fragments(graph, name, context, convert, memo, key)) for name, (graph, key) in whole.items()]
+    blocks += [(str(iris.document_graph(p.doc_id)), p.nquads, p.jsonld) for p in parts]
+    blocks.sort(key=lambda b: b[0])
+    nquads = b"".join(b[1] for b in blocks)
     (out / "dataset.nq").write_bytes(nquads)
-    quads = quads_of(nquads)
-    triples = unique_triples(quads)
-    ox.serialize(quads, str(out / "dataset.trig"), ox.RdfFormat.TRIG, prefixes=table)
-    ox.serialize(triples, str(out / "dataset.ttl"), ox.RdfFormat.TURTLE, prefixes=table)
-    ox.serialize(triples, str(out / "dataset.nt"), ox.RdfFormat.N_TRIPLES)
+    ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), str(out / "dataset.trig"), ox.RdfFormat.TRIG,
+                 prefixes=table)
+    # The triples of every graph, once each: an N-Quads line without its graph name (an IRI, last).
+    lines = sorted({line[:line.rindex(" <")] for line in nquads.decode("utf-8").splitlines()})
+    ntriples = ("".join(line + " .\n" for line in lines)).encode("utf-8")
+    (out / "dataset.nt").write_bytes(ntriples)
+    ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), str(out / "dataset.ttl"), ox.RdfFormat.TURTLE,
+                 prefixes=table)
     # JSON-LD keeps the named graphs (one graph object per graph), like TriG and N-Quads.
-    named = Dataset()
-    for prefix, namespace in table.items():
-        named.bind(prefix, namespace, replace=True)
-    named.parse(data=nquads, format="nquads")
-    (out / "dataset.jsonld").write_bytes(jsonld(named, context))
+    (out / "dataset.jsonld").write_bytes(jsonld_dataset([b[2] for b in blocks], context))
     onto = graph_triples(ontology)
     ox.serialize(onto, str(out / "ontology.ttl"), ox.RdfFormat.TURTLE, prefixes=table)
     ox.serialize(onto, str(out / "ontology.rdf"), ox.RdfFormat.RDF_XML, prefixes=table)
@@ -206,17 +332,20 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
     (out / "validation-report.txt").write_text(report_text + "\n", encoding="utf-8")
     (out / "queries.json").write_text(json.dumps(example_queries(queries_dir, iris.base), ensure_ascii=False, indent=1) + "\n",
                                       encoding="utf-8")
-    write_search_index(out / SEARCH_INDEX, iris, quads)   # search box and /api/search (server/search.py)
+    # search box and /api/search (server/search.py): actors' names, and every document's passages
+    actors = graph_quads(whole[iris.actors_graph][0], iris.actors_graph, convert)
+    write_index(out / SEARCH_INDEX, name_rows(iris, actors), [row for p in parts for row in p.passages],
+                [row for p in parts for row in p.claims], label_rows(iris, actors + graph_quads(ontology, iris.ontology_graph, convert)))
     for writer in extra_writers:      # e.g. the ontology's HTML documentation (graph/docs.py)
         writer(out)
-
-    graph_counts: dict[str, int] = {}
-    for q in quads:
-        graph_counts[q.graph_name.value] = graph_counts.get(q.graph_name.value, 0) + 1
+    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+    graph_counts = {name: block.count(b"\n") for name, block, _ in blocks if block}
+    total_quads = sum(graph_counts.values())
+    triples_count = len(lines)
     files = [{"name": p.name, "media_type": of_file(p.name).media_type,
               "bytes": p.stat().st_size, "sha256": sha256(p)} for p in sorted(out.iterdir())]
     # void.ttl describes every other file; it cannot hold its own checksum, nor the manifest's.
-    void = void_description(iris, files, graph_counts, len(triples), vocabularies(quads))
+    void = void_description(iris, files, graph_counts, triples_count, vocabularies(quads))
     (out / "void.ttl").write_bytes(VOID_HEADER + ox.serialize(graph_triples(void), format=ox.RdfFormat.TURTLE,
                                                               prefixes=table))
     files.append({"name": "void.ttl", "media_type": "text/turtle", "bytes": (out / "void.ttl").stat().st_size,
@@ -227,6 +356,6 @@ def write_files(out: Path, iris: Iris, dataset: Dataset, ontology: Graph, shapes
     version = hashlib.sha256("".join(f"{f['name']} {f['sha256']}\n" for f in files).encode()).hexdigest()[:16]
     manifest = {"version": version, "base": iris.base, "files": files,
                 "graphs": dict(sorted(graph_counts.items())),
-                "counts": {**counts, "triples": len(quads), "inferred": graph_counts.get(str(iris.inferred_graph), 0)}}
+                "counts": {**counts, "triples": total_quads, "inferred": graph_counts.get(str(iris.inferred_graph), 0)}}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return manifest

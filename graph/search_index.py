@@ -68,18 +68,48 @@ SELECT ?ev ?quote ?claim ?claimLabel ?doc ?docTitle ?start ?end WHERE {
 }"""
 
 
+def _store(quads) -> ox.Store:
+    store = ox.Store()
+    store.extend(quads)
+    return store
+
+
+def _prefixes(iris: Iris) -> str:
+    return f"{_SPARQL_PREFIXES}\nPREFIX ak: <{iris.ONT}>\n"
+
+
+def name_rows(iris: Iris, quads) -> list[tuple]:
+    """The names rows of the actors (or any nodes of the id/ space) among `quads`."""
+    store = _store(quads)
+    idspace = iris.base + "id/"
+    names: dict[tuple[str, str], tuple] = {}
+    for r in store.query(_prefixes(iris) + NAMES_QUERY.replace("?idspace", f'"{idspace}"'), use_default_graph_as_union=True):
+        key = (r["iri"].value, r["name"].value)
+        kind = r["kind"].value if r["kind"] is not None else ""
+        row = (r["name"].value, r["iri"].value, r["label"].value, kind, int(r["preferred"].value))
+        names[key] = max(names.get(key, row), row)   # one kind per name, the same every build
+    return sorted(names.values())
+
+
+def passage_rows(iris: Iris, quads) -> list[tuple]:
+    """The quoted passages of the claims among `quads` (one document's graph holds all a row needs)."""
+    store = _store(quads)
+    return sorted({(r["doc"].value, int(r["start"].value), int(r["end"].value), r["quote"].value, r["docTitle"].value,
+                    r["ev"].value, r["claim"].value, r["claimLabel"].value)
+                   for r in store.query(_prefixes(iris) + PASSAGES_QUERY, use_default_graph_as_union=True)})
+
+
 CLAIMS_QUERY = """
-SELECT ?claim ?label ?s ?sLabel ?p ?pLabel ?o ?oLabel ?modality ?polarity ?doc ?docTitle ?time ?begin ?end WHERE {
+SELECT ?claim ?label ?s ?p ?o ?modality ?polarity ?doc ?docTitle ?time ?begin ?end WHERE {
   ?claim a ak:Claim ; rdfs:label ?label ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
          ak:modality ?modality ; ak:polarity ?polarity ; prov:wasDerivedFrom ?doc .
   ?doc dcterms:title ?docTitle .
-  OPTIONAL { ?s rdfs:label ?sLabel }
-  OPTIONAL { ?p rdfs:label ?pLabel }
-  OPTIONAL { ?o rdfs:label ?oLabel }
   OPTIONAL { ?claim ak:validDuring ?t . ?t rdfs:label ?time .
              OPTIONAL { ?t time:hasBeginning/time:inXSDgYear ?begin }
              OPTIONAL { ?t time:hasEnd/time:inXSDgYear ?end } }
 }"""
+
+LABELS_QUERY = "SELECT ?iri ?label WHERE { ?iri rdfs:label ?label FILTER(isIRI(?iri)) }"
 
 
 def _year(term) -> int | None:
@@ -90,51 +120,61 @@ def _year(term) -> int | None:
     return int(match.group()) if match else None
 
 
-def _claim_rows(store: ox.Store, prefixes: str, options: dict) -> list[tuple]:
+def claim_rows(iris: Iris, quads) -> list[tuple]:
+    """The claims among `quads` (one document's graph), flat, without the labels of what they join: those
+    live in other graphs (actors, ontology) and are filled in by `write_index`, so a document's rows stay
+    cacheable on their own."""
     value = lambda term: None if term is None else term.value   # noqa: E731
     rows: dict[str, tuple] = {}
-    for r in store.query(prefixes + CLAIMS_QUERY, **options):
-        row = (r["claim"].value, r["label"].value, r["s"].value, value(r["sLabel"]), r["p"].value, value(r["pLabel"]),
-               r["o"].value, int(isinstance(r["o"], ox.NamedNode)), value(r["oLabel"]), r["modality"].value,
-               r["polarity"].value, r["doc"].value, r["docTitle"].value, value(r["time"]), _year(r["begin"]),
-               _year(r["end"]))
+    for r in _store(quads).query(_prefixes(iris) + CLAIMS_QUERY, use_default_graph_as_union=True):
+        row = (r["claim"].value, r["label"].value, r["s"].value, r["p"].value, r["o"].value,
+               int(isinstance(r["o"], ox.NamedNode)), r["modality"].value, r["polarity"].value, r["doc"].value,
+               r["docTitle"].value, value(r["time"]), _year(r["begin"]), _year(r["end"]))
         # A claim has one of each, but a label may come in two languages: keep one, the same every build.
         rows[row[0]] = min(rows.get(row[0], row), row, key=lambda t: tuple("" if v is None else str(v) for v in t))
     return sorted(rows.values())
 
 
+def label_rows(iris: Iris, quads) -> dict[str, str]:
+    """One label per IRI among `quads` (the least, so every build picks the same)."""
+    labels: dict[str, str] = {}
+    for r in _store(quads).query(_prefixes(iris) + LABELS_QUERY, use_default_graph_as_union=True):
+        iri, label = r["iri"].value, r["label"].value
+        labels[iri] = min(labels.get(iri, label), label)
+    return labels
+
+
+def _labelled(claims: list[tuple], labels: dict[str, str]) -> list[tuple]:
+    """The claims table's rows: `claim_rows` with the labels of subject, relation and object."""
+    return sorted((c, label, s, labels.get(s), p, labels.get(p), o, is_iri, labels.get(o) if is_iri else None, *rest)
+                  for c, label, s, p, o, is_iri, *rest in claims)
+
+
 def write_search_index(path: Path, iris: Iris, quads: list[ox.Quad]) -> None:
     """Write the index of `quads` (the published dataset, asserted graphs) to `path`."""
-    store = ox.Store()
-    store.extend(q for q in quads if q.graph_name != ox.NamedNode(str(iris.inferred_graph)))
-    prefixes = f"{_SPARQL_PREFIXES}\nPREFIX ak: <{iris.ONT}>\n"
-    options = dict(use_default_graph_as_union=True)
-    idspace = iris.base + "id/"
-    names: dict[tuple[str, str], tuple] = {}
-    for r in store.query(prefixes + NAMES_QUERY.replace("?idspace", f'"{idspace}"'), **options):
-        key = (r["iri"].value, r["name"].value)
-        kind = r["kind"].value if r["kind"] is not None else ""
-        row = (r["name"].value, r["iri"].value, r["label"].value, kind, int(r["preferred"].value))
-        names[key] = max(names.get(key, row), row)   # one kind per name, the same every build
-    found = {(r["doc"].value, int(r["start"].value), int(r["end"].value), r["quote"].value, r["docTitle"].value,
-              r["ev"].value, r["claim"].value, r["claimLabel"].value)
-             for r in store.query(prefixes + PASSAGES_QUERY, **options)}
+    asserted = [q for q in quads if q.graph_name != ox.NamedNode(str(iris.inferred_graph))]
+    write_index(path, name_rows(iris, asserted), passage_rows(iris, asserted), claim_rows(iris, asserted),
+                label_rows(iris, asserted))
+
+
+def write_index(path: Path, names: list[tuple], found: list[tuple], claims: list[tuple], labels: dict[str, str]) -> None:
+    """Write the index from its rows (`name_rows`; every document's `passage_rows` and `claim_rows`; the
+    `label_rows` of the graphs the claims point into)."""
     spans = sorted({f[:5] for f in found})
     number = {span: i for i, span in enumerate(spans, start=1)}
     passages = [(number[span], span[3], span[0], span[4], span[1], span[2]) for span in spans]
-    evidence = sorted((number[f[:5]], f[5], f[6], f[7]) for f in found)
+    evidence = sorted({(number[f[:5]], f[5], f[6], f[7]) for f in found})
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(
             (key, word, name, iri, label, kind, preferred)
-            for name, iri, label, kind, preferred in names.values() for word, key in enumerate(word_keys(name))))
+            for name, iri, label, kind, preferred in names for word, key in enumerate(word_keys(name))))
         db.executemany("INSERT INTO passages(rowid, quote, document, document_title, start, \"end\") VALUES (?, ?, ?, ?, ?, ?)",
                        passages)
         db.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?)", evidence)
-        db.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       _claim_rows(store, prefixes, options))
+        db.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _labelled(claims, labels))
         db.execute("INSERT INTO passages(passages) VALUES ('optimize')")
         db.commit()
         db.execute("VACUUM")
@@ -262,10 +302,6 @@ class SearchIndex:
             out.append({"quote": quote, "matches": [list(r) for r in ranges], "document": document,
                         "document_title": title, "start": start, "end": end, "claims": claims})
         return total, out
-
-    def claims(self) -> list[tuple]:
-        """Every claim, flat (the columns of the claims table, in order)."""
-        return self._db().execute("SELECT * FROM claims").fetchall()
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)
