@@ -92,7 +92,7 @@ class DocumentPart:
     nquads: bytes = b""            # its named graph as sorted N-Quads lines
     jsonld: list = field(default_factory=list)     # its named graph as compacted JSON-LD node objects
     passages: list = field(default_factory=list)   # its rows of the search index
-    claims: list = field(default_factory=list)     # its claims, flat, for the search index's facet table
+    claim_rows: list = field(default_factory=list) # its claims, flat, for the search index's facet table
 
 
 @dataclass

@@ -293,7 +293,7 @@ def document_fragments(part, iris: Iris, context: dict, convert=None) -> None:
     part.nquads = nquads_lines(quads)
     part.jsonld = jsonld_graph(part.graph, name, context)
     part.passages = passage_rows(iris, quads)
-    part.claims = claim_rows(iris, quads)
+    part.claim_rows = claim_rows(iris, quads)
 
 
 def write_files(out: Path, iris: Iris, parts: list, whole: dict, ontology: Graph, shapes_text: str,
@@ -335,7 +335,7 @@ def write_files(out: Path, iris: Iris, parts: list, whole: dict, ontology: Graph
     # search box and /api/search (server/search.py): actors' names, and every document's passages
     actors = graph_quads(whole[iris.actors_graph][0], iris.actors_graph, convert)
     write_index(out / SEARCH_INDEX, name_rows(iris, actors), [row for p in parts for row in p.passages],
-                [row for p in parts for row in p.claims], label_rows(iris, actors + graph_quads(ontology, iris.ontology_graph, convert)))
+                [row for p in parts for row in p.claim_rows], label_rows(iris, actors + graph_quads(ontology, iris.ontology_graph, convert)))
     for writer in extra_writers:      # e.g. the ontology's HTML documentation (graph/docs.py)
         writer(out)
     quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
