@@ -50,6 +50,9 @@ class ServerConfig:
     page_cache_bytes: int = field(default_factory=lambda: _env("page_cache_bytes", 32 * 1024 * 1024, int))  # gzipped files
     cache_max_entry_bytes: int = field(default_factory=lambda: _env("cache_max_entry_bytes", 1024 * 1024, int))
     page_max_entry_bytes: int = field(default_factory=lambda: _env("page_max_entry_bytes", 8 * 1024 * 1024, int))
+    # Quads each process keeps in the in-memory merges of requested default graphs (several
+    # default-graph-uri or FROM); the service's own default graphs are merged in the store instead.
+    merge_budget_quads: int = field(default_factory=lambda: _env("merge_budget_quads", 200_000, int))
     # --- reloading: seconds between looks at the build's `current` pointer (0: only on SIGHUP) ---
     reload_interval: float = field(default_factory=lambda: _env("reload_interval", 1.0, float))
     # A remote SPARQL 1.1 query endpoint holding the pushed dataset (`serve --store`); empty: embedded.

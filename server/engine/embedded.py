@@ -1,5 +1,7 @@
-"""The default engine: pyoxigraph over the published N-Quads, in-process for the pages (trusted,
-fixed queries: microseconds, no process hop) and pooled for the endpoint (untrusted queries)."""
+"""The default engine: pyoxigraph over the version's query store (graph/store.py), opened read-only
+in-process for the pages (trusted, fixed queries: microseconds, no process hop) and by every worker of
+the pool for the endpoint (untrusted queries): one copy of the data, on disk and in the page cache,
+shared by every process, instead of one in-memory copy each."""
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -9,22 +11,24 @@ from alliance_kg.server.dataset import PublishedDataset
 from alliance_kg.server.engine import Answer, QueryRequest
 from alliance_kg.server.engine.layout import GraphLayout, Merges, QueryDataset
 from alliance_kg.server.engine.pool import WorkerPool
+from alliance_kg.server.engine.worker import Source, open_store
 
 
 class OxigraphEngine:
-    """pyoxigraph over the published N-Quads: in-process for the pages, pooled for the endpoint."""
+    """pyoxigraph over one dataset version: in-process for the pages, pooled for the endpoint."""
 
     def __init__(self, config: ServerConfig, dataset: PublishedDataset):
         self.version = dataset.version
         self.layout = GraphLayout.of(dataset)
-        self.store = ox.Store()
-        self.store.bulk_load(path=str(dataset.nquads), format=ox.RdfFormat.N_QUADS)
+        # A version built before query stores existed is loaded into memory, merges included.
+        source = Source(str(dataset.store), True) if dataset.store else Source(str(dataset.nquads), False)
+        self.store = open_store(source, self.layout)
         # The pages see the same default graph as the endpoint: the merge (a set) of the asserted graphs.
-        merges = Merges(self.store, self.layout)
+        merges = Merges(self.store, self.layout, config.merge_budget_quads)
         self._datasets = {which: merges.arguments(QueryDataset(tuple(self.layout.default_graph(which == "all")),
                                                                self.layout.published))
                           for which in ("asserted", "all")}
-        self.pool = WorkerPool(config, str(dataset.nquads), self.layout)
+        self.pool = WorkerPool(config, source, self.layout)
 
     def _graphs(self, graphs: str) -> dict:
         if graphs not in ("asserted", "all"):

@@ -17,14 +17,15 @@ from alliance_kg.server.engine.layout import GraphLayout, query_dataset
 
 
 class _Worker:
-    def __init__(self, context, nquads: str, max_rows: int, layout: GraphLayout):
+    def __init__(self, context, source: worker.Source, config: ServerConfig, layout: GraphLayout):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=worker.serve, args=(child, nquads, max_rows, layout), daemon=True)
+        self.process = context.Process(target=worker.serve, daemon=True,
+                                       args=(child, source, config.max_rows, config.merge_budget_quads, layout))
         self.process.start()
         child.close()
 
     def wait_ready(self, timeout: float) -> None:
-        """Block until the worker has loaded its data (it says so first of all)."""
+        """Block until the worker has opened its data (it says so first of all)."""
         try:
             if self.connection.poll(timeout) and self.connection.recv() == ("ready", None):
                 return
@@ -47,8 +48,8 @@ class WorkerPool:
     """Workers of one dataset version: the pool belongs to a snapshot, so a worker started to replace
     one that timed out loads the same version as the others (its files are immutable and leased)."""
 
-    def __init__(self, config: ServerConfig, nquads: str, layout: GraphLayout):
-        self.config, self.nquads, self.layout = config, nquads, layout
+    def __init__(self, config: ServerConfig, source: worker.Source, layout: GraphLayout):
+        self.config, self.source, self.layout = config, source, layout
         self.context = multiprocessing.get_context("spawn")   # never fork a threaded server
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.waiting = 0
@@ -66,7 +67,7 @@ class WorkerPool:
             self.idle.put(w)
 
     def _start(self) -> _Worker:
-        return _Worker(self.context, self.nquads, self.config.max_rows, self.layout)
+        return _Worker(self.context, self.source, self.config, self.layout)
 
     def _replace(self, dead: _Worker) -> None:
         def restart():

@@ -1,4 +1,4 @@
-"""The body of a query worker process: load the dataset once, then evaluate one query at a time.
+"""The body of a query worker process: open the dataset once, then evaluate one query at a time.
 
 Runs in a separate process so that a query can be stopped by killing it (see server/engine.py).
 Results are serialised here, by pyoxigraph's own writers, so only bytes cross the pipe.
@@ -6,11 +6,30 @@ Results are serialised here, by pyoxigraph's own writers, so only bytes cross th
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from alliance_kg.graph.formats import ALL, by_name
+from alliance_kg.graph.store import fill
 from alliance_kg.server.engine.layout import GraphLayout, Merges
+
+
+class Source(NamedTuple):
+    """Where a process reads one dataset version: its query store, or (older builds) its N-Quads."""
+
+    path: str
+    is_store: bool
+
+
+def open_store(source: Source, layout: GraphLayout) -> ox.Store:
+    """The version's query store opened read-only (shared by every process through the page cache),
+    or the N-Quads loaded into memory with the same merged default graphs (graph/store.py)."""
+    if source.is_store:
+        return ox.Store.read_only(source.path)
+    store = ox.Store()
+    fill(store, source.path, layout.published, layout.inferred)
+    return store
 
 
 def _term_json(term) -> dict:
@@ -77,10 +96,9 @@ def evaluate(store: ox.Store, query: str, arguments: dict, format_name: str, max
     return graph_answer(triples, truncated, fmt)
 
 
-def serve(connection, nquads: str, max_rows: int, layout: GraphLayout) -> None:
-    store = ox.Store()
-    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
-    merges = Merges(store, layout)
+def serve(connection, source: Source, max_rows: int, merge_budget: int, layout: GraphLayout) -> None:
+    store = open_store(source, layout)
+    merges = Merges(store, layout, merge_budget)
     connection.send(("ready", None))   # the pool hands out no query before the data is loaded
     while True:
         try:
@@ -88,8 +106,8 @@ def serve(connection, nquads: str, max_rows: int, layout: GraphLayout) -> None:
         except (EOFError, OSError):
             return
         try:
-            arguments = merges.arguments(dataset)
-            outcome = ("ok", evaluate(store, query, arguments, format_name, max_rows, base_iri))
+            target, arguments = merges.evaluation(dataset)
+            outcome = ("ok", evaluate(target, query, arguments, format_name, max_rows, base_iri))
         except SyntaxError as e:
             outcome = ("syntax", str(e))
         except Exception as e:   # an evaluation error (e.g. a failed SERVICE call) goes back as a message

@@ -1,0 +1,95 @@
+"""The query store of a dataset version: the published quads in pyoxigraph's on-disk store (RocksDB),
+written once when the version is released and opened read-only by every server process.
+
+    build/versions/<v>/store/     not a published file: in no manifest, no VoID, no version digest
+
+A query's default graph is the RDF *merge* of several named graphs (a set: a triple asserted in two
+documents is one triple; SPARQL 1.1 Query §13). Oxigraph evaluates a list of default graphs as a union
+of quads, so each default graph the service offers is materialised here as one extra, private graph
+(`merged_name`): the asserted merge, and the asserted + inferred merge. A read-only store cannot add
+them when a query arrives, so they are written with the data; a store is a set of quads, so a triple
+of two graphs lands once in the merge without any deduplication of ours. The published dumps
+(dataset.nq …) are not touched: the merges exist only in this store.
+
+Built here, at release (graph/release.py), rather than lazily by the first server to open a version:
+a version directory is immutable once renamed into place, servers only hold shared leases on it, and
+the cost (seconds at 100×) belongs to the build, not to a server's start or a reload.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+STORE_DIR = "store"
+DATASET = "dataset.nq"
+# Private graph names of materialised merges: never a published graph, never visible to GRAPH ?g
+# (the server passes the published named graphs explicitly; server/engine/layout.py).
+MERGED_PREFIX = "urn:x-alliance-kg:merged:"
+
+
+def merged_name(graphs: Iterable[str]) -> str:
+    """The private graph holding the merge of `graphs` (the same set gives the same name)."""
+    key = "\n".join(sorted(set(graphs)))
+    return MERGED_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def service_defaults(graphs: Iterable[str], inferred: str) -> dict[str, tuple[str, ...]]:
+    """The service's two default graphs, by name: the asserted graphs, and those plus the inferred one."""
+    asserted = tuple(sorted(g for g in set(graphs) if g != inferred))
+    return {"asserted": asserted, "all": tuple(sorted(asserted + (inferred,)))}
+
+
+def with_merges(quads: Iterable[ox.Quad], merges: Iterable[tuple[str, ...]]) -> Iterator[ox.Quad]:
+    """Each quad, and its triple again in the merged graph of every merge its graph belongs to."""
+    targets: dict[str, list[ox.NamedNode]] = {}
+    for graphs in merges:
+        if len(set(graphs)) < 2:
+            continue      # one graph is already a set: the server uses it as it is
+        name = ox.NamedNode(merged_name(graphs))
+        for g in set(graphs):
+            targets.setdefault(g, []).append(name)
+    for quad in quads:
+        yield quad
+        graph = quad.graph_name
+        for name in targets.get(graph.value, ()) if isinstance(graph, ox.NamedNode) else ():
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
+
+
+def fill(store: ox.Store, nquads: Path, graphs: Iterable[str], inferred: str) -> None:
+    """Load the published N-Quads into `store`, with the service's merged default graphs."""
+    with open(nquads, "rb") as f:
+        store.bulk_extend(with_merges(ox.parse(f, format=ox.RdfFormat.N_QUADS),
+                                      service_defaults(graphs, inferred).values()))
+
+
+def write(version_dir: Path, manifest: dict) -> Path | None:
+    """Write the query store of the version in `version_dir` (built aside, renamed into place)."""
+    version_dir = Path(version_dir)
+    if not (version_dir / DATASET).is_file():
+        return None       # a version without data (a test's stand-in) has nothing to query
+    # Imported here: query workers import this module, and need not load rdflib.
+    from alliance_kg.graph.iris import Iris
+
+    inferred = Iris(manifest["base"]).inferred_graph
+    target = version_dir / STORE_DIR
+    tmp = version_dir / f".{STORE_DIR}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        store = ox.Store(str(tmp))
+        fill(store, version_dir / DATASET, manifest["graphs"], str(inferred))
+        store.optimize()
+        store.flush()
+        del store          # closes RocksDB before the directory is renamed
+        # A version written as a copy of another brings that one's store: this one replaces it (the
+        # version is not published yet, so nobody reads it).
+        shutil.rmtree(target, ignore_errors=True)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
