@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -30,6 +31,7 @@ DATASET = "dataset.nq"
 # Private graph names of materialised merges: never a published graph, never visible to GRAPH ?g
 # (the server passes the published named graphs explicitly; server/engine/layout.py).
 MERGED_PREFIX = "urn:x-alliance-kg:merged:"
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 
 def merged_name(graphs: Iterable[str]) -> str:
@@ -60,11 +62,34 @@ def with_merges(quads: Iterable[ox.Quad], merges: Iterable[tuple[str, ...]]) -> 
             yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
 
 
+# What the server may know of the data before it runs a query (server/engine/bounded.py): the most
+# triples any one subject has, over all graphs (a bound on its out-degree in any default graph).
+ABOUT = ox.NamedNode("urn:x-alliance-kg:store")
+MAX_OUT_DEGREE = ox.NamedNode("urn:x-alliance-kg:maxOutDegree")
+
+
 def fill(store: ox.Store, nquads: Path, graphs: Iterable[str], inferred: str) -> None:
-    """Load the published N-Quads into `store`, with the service's merged default graphs."""
+    """Load the published N-Quads into `store`, with the service's merged default graphs and the
+    largest out-degree of a subject."""
+    degrees: Counter = Counter()
+
+    def counted(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
+        for quad in quads:
+            degrees[quad.subject] += 1
+            yield quad
+
     with open(nquads, "rb") as f:
-        store.bulk_extend(with_merges(ox.parse(f, format=ox.RdfFormat.N_QUADS),
+        store.bulk_extend(with_merges(counted(ox.parse(f, format=ox.RdfFormat.N_QUADS)),
                                       service_defaults(graphs, inferred).values()))
+    largest = max(degrees.values(), default=0)
+    store.extend([ox.Quad(ABOUT, MAX_OUT_DEGREE, ox.Literal(str(largest), datatype=XSD_INTEGER), ABOUT)])
+
+
+def max_out_degree(store: ox.Store) -> int | None:
+    """The most triples one subject has in the store's data, if the store was written with it."""
+    for quad in store.quads_for_pattern(ABOUT, MAX_OUT_DEGREE, None, ABOUT):
+        return int(quad.object.value)
+    return None
 
 
 def write(version_dir: Path, manifest: dict) -> Path | None:

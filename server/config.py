@@ -45,6 +45,9 @@ class ServerConfig:
     workers: int = field(default_factory=lambda: _env("workers", 2, int))               # query processes
     max_waiting: int = field(default_factory=lambda: _env("max_waiting", 8, int))       # queued before 503
     threads: int = field(default_factory=lambda: _env("threads", 16, int))              # WSGI threads
+    # Triples a query may touch, bounded before it runs (server/engine/bounded.py), to be evaluated in
+    # the web server's own process instead of a worker; 0 sends every query to a worker.
+    inline_max_cost: int = field(default_factory=lambda: _env("inline_max_cost", 100_000, int))
     # --- memory: caches are bounded in bytes (an answer or file over the entry limit is not kept) ---
     cache_bytes: int = field(default_factory=lambda: _env("cache_bytes", 32 * 1024 * 1024, int))        # SPARQL answers
     page_cache_bytes: int = field(default_factory=lambda: _env("page_cache_bytes", 32 * 1024 * 1024, int))  # gzipped files

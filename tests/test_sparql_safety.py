@@ -135,9 +135,12 @@ def test_saturation_is_503_at_once_not_a_queue(build_dir):
         thread.start()
         time.sleep(0.3)
         started = time.monotonic()
-        status, headers, _ = fetch(base, QUICK + " # busy")
+        status, headers, _ = fetch(base, SELECT_TWO + " # busy")    # quick, but its cost is not bounded
         assert status == 503 and "Retry-After" in headers
         assert time.monotonic() - started < 2.5            # refused immediately, not queued
+        # A query whose cost is bounded before it runs needs no worker (engine/bounded.py): answered.
+        status, _, body = fetch(base, QUICK + " # busy")
+        assert status == 200 and json.loads(body)["boolean"] is True
         thread.join()
 
 

@@ -79,16 +79,27 @@ class Merges:
         self.recent: OrderedDict[QueryDataset, ox.Store] = OrderedDict()
         self.held = 0   # quads in the kept in-memory stores
 
-    def evaluation(self, dataset: QueryDataset) -> tuple[ox.Store, dict]:
-        """The store to query and pyoxigraph's keyword arguments that make it see exactly `dataset`."""
+    def direct(self, dataset: QueryDataset) -> dict | None:
+        """pyoxigraph's keyword arguments that make `self.store` see exactly `dataset`, or None when
+        its default graph is a merge the store does not hold. Reads only: safe from any thread."""
         default = tuple(sorted(set(dataset.default)))
         named = [ox.NamedNode(g) for g in dataset.named]
         if len(default) <= 1:   # one graph is already a set; no graph is the empty graph
-            return self.store, {"default_graph": [ox.NamedNode(g) for g in default], "named_graphs": named}
+            return {"default_graph": [ox.NamedNode(g) for g in default], "named_graphs": named}
         if default in self.pinned:
-            return self.store, {"default_graph": [self.pinned[default]], "named_graphs": named}
+            return {"default_graph": [self.pinned[default]], "named_graphs": named}
+        return None
+
+    def evaluation(self, dataset: QueryDataset) -> tuple[ox.Store, dict]:
+        """The store to query and pyoxigraph's keyword arguments that make it see exactly `dataset`
+        (one process, one thread: the in-memory merges are kept for the next queries)."""
+        arguments = self.direct(dataset)
+        if arguments is not None:
+            return self.store, arguments
+        default = tuple(sorted(set(dataset.default)))
         return self._merged(QueryDataset(default, tuple(dict.fromkeys(dataset.named)))), \
-            {"default_graph": [ox.NamedNode(merged_name(default))], "named_graphs": named}
+            {"default_graph": [ox.NamedNode(merged_name(default))],
+             "named_graphs": [ox.NamedNode(g) for g in dataset.named]}
 
     def _merged(self, dataset: QueryDataset) -> ox.Store:
         """An in-memory store holding the merge of `dataset.default` and a copy of its named graphs."""
@@ -111,9 +122,3 @@ class Merges:
                 self.held -= len(old)
         return store
 
-    def arguments(self, dataset: QueryDataset) -> dict:
-        """The keyword arguments for `self.store` itself (the service's own datasets: pinned merges)."""
-        store, arguments = self.evaluation(dataset)
-        if store is not self.store:
-            raise ValueError("this dataset is not one of the service's own")
-        return arguments
