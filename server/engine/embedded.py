@@ -56,26 +56,29 @@ class OxigraphEngine:
         return bool(self.store.query(query, **self._graphs(graphs)))
 
     def run(self, request: QueryRequest, result_format: str) -> Answer:
-        arguments = self._inline(request)
-        if arguments is None:
+        inline = self._inline(request)
+        if inline is None:
             return self.pool.run(request, result_format)
+        arguments, cost = inline
         try:
+            # A solution is made of the triples its patterns matched: there are no more than the cost bound.
             return Answer(**evaluate(self.store, request.query, arguments, result_format, self.config.max_rows,
-                                     request.base_iri))
+                                     request.base_iri, rows_at_most=cost))
         except SyntaxError as e:
             raise MalformedQuery(str(e)) from None
         except Exception as e:   # as a worker reports it
             raise QueryFailed(f"{type(e).__name__}: {e}") from None
 
-    def _inline(self, request: QueryRequest) -> dict | None:
-        """The dataset arguments when `request` may run in this process (bounded cost, and a default
-        graph the store holds), else None."""
+    def _inline(self, request: QueryRequest) -> tuple[dict, int] | None:
+        """The dataset arguments and cost bound when `request` may run in this process (bounded cost,
+        and a default graph the store holds), else None."""
         if self.max_degree is None or self.config.inline_max_cost <= 0:
             return None
         cost = cost_bound(request.query, self.max_degree)
         if cost is None or cost > self.config.inline_max_cost:
             return None
-        return self.merges.direct(query_dataset(self.layout, request))
+        arguments = self.merges.direct(query_dataset(self.layout, request))
+        return None if arguments is None else (arguments, cost)
 
     def close(self) -> None:
         self.pool.close()
