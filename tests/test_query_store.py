@@ -166,3 +166,16 @@ def test_merges_over_the_budget_are_made_per_query_and_still_a_set(build_dir, qu
             assert answer.rows == len(graphs[documents[0]] | graphs[documents[1]])
     finally:
         engine.close()
+
+
+def test_solutions_are_counted_exactly_in_every_results_format():
+    from alliance_kg.graph.formats import RESULT_FORMATS
+    from alliance_kg.server.engine.worker import count_solutions
+
+    store = ox.Store()
+    tricky = ox.Literal('two\nlines\t<result> "quoted",')
+    store.extend([ox.Quad(ox.NamedNode(ID + f"x{i}"), ox.NamedNode(AK + "p"), value)
+                  for i, value in enumerate([tricky, ox.Literal("plain"), ox.NamedNode(ID + "y")])])
+    for fmt in RESULT_FORMATS:
+        body = store.query("SELECT ?s ?o WHERE { ?s ?p ?o }").serialize(format=fmt.oxigraph)
+        assert count_solutions(body, fmt) == 3, fmt.name
