@@ -80,5 +80,8 @@ class OxigraphEngine:
         arguments = self.merges.direct(query_dataset(self.layout, request))
         return None if arguments is None else (arguments, cost)
 
+    def ready(self) -> None:
+        self.pool.wait_ready()
+
     def close(self) -> None:
         self.pool.close()

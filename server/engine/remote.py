@@ -318,5 +318,8 @@ class RemoteEngine:
                                       for s in result), limit)
             return Answer(**solutions_answer(names, rows, truncated, fmt))
 
+    def ready(self) -> None:
+        """Nothing to wait for: the store's state is checked when the engine is made (check_loaded)."""
+
     def close(self) -> None:
         self.client.close()
