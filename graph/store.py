@@ -21,7 +21,7 @@ import hashlib
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,43 +46,63 @@ def service_defaults(graphs: Iterable[str], inferred: str) -> dict[str, tuple[st
     return {"asserted": asserted, "all": tuple(sorted(asserted + (inferred,)))}
 
 
-def with_merges(quads: Iterable[ox.Quad], merges: Iterable[tuple[str, ...]]) -> Iterator[ox.Quad]:
-    """Each quad, and its triple again in the merged graph of every merge its graph belongs to."""
-    targets: dict[str, list[ox.NamedNode]] = {}
-    for graphs in merges:
-        if len(set(graphs)) < 2:
-            continue      # one graph is already a set: the server uses it as it is
-        name = ox.NamedNode(merged_name(graphs))
-        for g in set(graphs):
-            targets.setdefault(g, []).append(name)
-    for quad in quads:
-        yield quad
-        graph = quad.graph_name
-        for name in targets.get(graph.value, ()) if isinstance(graph, ox.NamedNode) else ():
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
-
-
 # What the server may know of the data before it runs a query (server/engine/bounded.py): the most
 # triples any one subject has, over all graphs (a bound on its out-degree in any default graph).
 ABOUT = ox.NamedNode("urn:x-alliance-kg:store")
 MAX_OUT_DEGREE = ox.NamedNode("urn:x-alliance-kg:maxOutDegree")
 
 
-def fill(store: ox.Store, nquads: Path, graphs: Iterable[str], inferred: str) -> None:
+def fill(store: ox.Store, nquads: Path, graphs: Iterable[str], inferred: str, scratch: Path) -> None:
     """Load the published N-Quads into `store`, with the service's merged default graphs and the
-    largest out-degree of a subject."""
+    largest out-degree of a subject.
+
+    Everything is loaded by pyoxigraph's bulk loader from files (quads through Python objects take
+    three times as long): the merge is written as N-Triples to `scratch` (a file, removed after),
+    read from dataset.nq's lines, whose layout is N-Quads' own canonical one ("S P O G .", one quad
+    a line, every quad in a named graph: graph/publish.py). The asserted + inferred merge is
+    written only when the inferred graph repeats an asserted triple; otherwise the asserted merge
+    and the inferred graph, being disjoint, are already a set together (`default_graphs`)."""
+    defaults = service_defaults(graphs, inferred)
+    asserted_names = {f"<{g}>".encode() for g in defaults["asserted"]}
+    inferred_name = f"<{inferred}>".encode()
     degrees: Counter = Counter()
-
-    def counted(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
-        for quad in quads:
-            degrees[quad.subject] += 1
-            yield quad
-
-    with open(nquads, "rb") as f:
-        store.bulk_extend(with_merges(counted(ox.parse(f, format=ox.RdfFormat.N_QUADS)),
-                                      service_defaults(graphs, inferred).values()))
+    seen: set[bytes] = set()
+    inferred_triples: list[bytes] = []
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    with open(nquads, "rb") as lines, open(scratch, "wb") as merged:
+        for number, line in enumerate(lines, start=1):
+            triple, graph, end = line.rsplit(b" ", 2)
+            if end != b".\n" or (graph not in asserted_names and graph != inferred_name):
+                raise ValueError(f"{nquads}, line {number}: not a quad of a published graph in N-Quads' "
+                                 f"canonical layout: {line[:300]!r}")
+            degrees[triple[:triple.index(b" ")]] += 1
+            if graph == inferred_name:
+                inferred_triples.append(triple)
+            elif triple not in seen:
+                seen.add(triple)
+                merged.write(triple + b" .\n")
+    try:
+        store.bulk_load(path=str(scratch), format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode(merged_name(defaults["asserted"])))
+        if any(t in seen for t in inferred_triples):
+            with open(scratch, "ab") as merged:
+                merged.writelines(t + b" .\n" for t in inferred_triples)
+            store.bulk_load(path=str(scratch), format=ox.RdfFormat.N_TRIPLES,
+                            to_graph=ox.NamedNode(merged_name(defaults["all"])))
+    finally:
+        os.unlink(scratch)
     largest = max(degrees.values(), default=0)
     store.extend([ox.Quad(ABOUT, MAX_OUT_DEGREE, ox.Literal(str(largest), datatype=XSD_INTEGER), ABOUT)])
+
+
+def default_graphs(store: ox.Store, graphs: Iterable[str], inferred: str) -> dict[str, list[ox.NamedNode]]:
+    """The graphs pyoxigraph is given as the default graph for each of the service's two: one merged
+    graph, or the asserted merge and the inferred graph when those are disjoint (fill)."""
+    defaults = service_defaults(graphs, inferred)
+    asserted = ox.NamedNode(merged_name(defaults["asserted"]))
+    everything = ox.NamedNode(merged_name(defaults["all"]))
+    return {"asserted": [asserted],
+            "all": [everything] if store.contains_named_graph(everything) else [asserted, ox.NamedNode(inferred)]}
 
 
 def max_out_degree(store: ox.Store) -> int | None:
@@ -106,7 +126,7 @@ def write(version_dir: Path, manifest: dict) -> Path | None:
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         store = ox.Store(str(tmp))
-        fill(store, version_dir / DATASET, manifest["graphs"], str(inferred))
+        fill(store, version_dir / DATASET, manifest["graphs"], str(inferred), version_dir / f".{STORE_DIR}-{os.getpid()}.nt")
         store.optimize()
         store.flush()
         del store          # closes RocksDB before the directory is renamed

@@ -10,7 +10,7 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from alliance_kg.graph.store import STORE_DIR, max_out_degree, merged_name, service_defaults
+from alliance_kg.graph.store import STORE_DIR, default_graphs, max_out_degree, merged_name, service_defaults
 from alliance_kg.server.config import ServerConfig
 from alliance_kg.server.dataset import PublishedDataset
 from alliance_kg.server.engine import QueryRequest
@@ -49,8 +49,15 @@ def test_the_store_holds_each_graph_as_published_and_the_two_default_graphs_merg
         stored.setdefault(q.graph_name.value, set()).add(ox.Triple(q.subject, q.predicate, q.object))
     for graph, triples in expected.items():
         assert stored.pop(graph) == triples, graph
-    for graphs in service_defaults(expected, INFERRED).values():
-        assert stored.pop(merged_name(graphs)) == set().union(*(expected[g] for g in graphs))
+    # Each of the service's default graphs is given to pyoxigraph as graphs that are together a set:
+    # one merge, or (when they share no triple) the asserted merge and the inferred graph.
+    defaults = service_defaults(expected, INFERRED)
+    for which, names in default_graphs(store, expected, INFERRED).items():
+        parts = [stored.get(n.value, expected.get(n.value)) for n in names]
+        assert sum(len(p) for p in parts) == len(set().union(*parts))
+        assert set().union(*parts) == set().union(*(expected[g] for g in defaults[which]))
+    stored.pop(merged_name(defaults["asserted"]))
+    stored.pop(merged_name(defaults["all"]), None)
     assert set(stored) == {"urn:x-alliance-kg:store"}     # and the facts bounded queries rely on
     assert max_out_degree(store) == max(Counter(q.subject for q in quads).values())
 
@@ -179,3 +186,24 @@ def test_solutions_are_counted_exactly_in_every_results_format():
     for fmt in RESULT_FORMATS:
         body = store.query("SELECT ?s ?o WHERE { ?s ?p ?o }").serialize(format=fmt.oxigraph)
         assert count_solutions(body, fmt) == 3, fmt.name
+
+
+@pytest.mark.parametrize("inferred_repeats_an_asserted_triple", [True, False])
+def test_the_default_graphs_are_sets_whether_or_not_inference_repeats_an_assertion(
+        tmp_path, inferred_repeats_an_asserted_triple):
+    from alliance_kg.graph.store import fill
+
+    a, p, q, b, c = (f"<{ID}{n}>" for n in "apqbc")
+    docs, inferred = [BASE + "graph/document/1", BASE + "graph/document/2"], INFERRED
+    lines = [f"{a} {p} {b} <{docs[0]}> .", f"{a} {p} {b} <{docs[1]}> .", f"{a} {q} {c} <{inferred}> ."]
+    if inferred_repeats_an_asserted_triple:
+        lines.append(f"{a} {p} {b} <{inferred}> .")
+    (tmp_path / "dataset.nq").write_text("\n".join(lines) + "\n")
+    store = ox.Store()
+    fill(store, tmp_path / "dataset.nq", docs + [inferred], inferred, tmp_path / "scratch.nt")
+    graphs = default_graphs(store, docs + [inferred], inferred)
+    assert len(graphs["all"]) == (1 if inferred_repeats_an_asserted_triple else 2)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert [int(r["n"].value) for r in store.query(count, default_graph=graphs["asserted"])] == [1]
+    assert [int(r["n"].value) for r in store.query(count, default_graph=graphs["all"])] == [2]
+    assert max_out_degree(store) == len(lines) and not (tmp_path / "scratch.nt").exists()

@@ -29,7 +29,7 @@ if TYPE_CHECKING:   # the engine package's interface module imports this one
     from alliance_kg.server.dataset import PublishedDataset
     from alliance_kg.server.engine import QueryRequest
 
-from alliance_kg.graph.store import merged_name, service_defaults
+from alliance_kg.graph.store import default_graphs, merged_name, service_defaults
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,9 @@ class Merges:
     def __init__(self, store: ox.Store, layout: GraphLayout, budget: int):
         self.store, self.budget = store, budget
         # Written with the store (graph/store.py): the service's default graphs, merged.
-        self.pinned = {tuple(sorted(set(graphs))): ox.NamedNode(merged_name(graphs))
-                       for graphs in (layout.default_graph(False), layout.default_graph(True))}
+        written = default_graphs(store, layout.published, layout.inferred)
+        self.pinned = {tuple(sorted(set(layout.default_graph(which == "all")))): written[which]
+                       for which in ("asserted", "all")}
         self.recent: OrderedDict[QueryDataset, ox.Store] = OrderedDict()
         self.held = 0   # quads in the kept in-memory stores
 
@@ -87,7 +88,7 @@ class Merges:
         if len(default) <= 1:   # one graph is already a set; no graph is the empty graph
             return {"default_graph": [ox.NamedNode(g) for g in default], "named_graphs": named}
         if default in self.pinned:
-            return {"default_graph": [self.pinned[default]], "named_graphs": named}
+            return {"default_graph": self.pinned[default], "named_graphs": named}
         return None
 
     def evaluation(self, dataset: QueryDataset) -> tuple[ox.Store, dict]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
+from pathlib import Path
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -30,7 +32,8 @@ def open_store(source: Source, layout: GraphLayout) -> ox.Store:
     if source.is_store:
         return ox.Store.read_only(source.path)
     store = ox.Store()
-    fill(store, source.path, layout.published, layout.inferred)
+    with tempfile.TemporaryDirectory() as scratch:
+        fill(store, Path(source.path), layout.published, layout.inferred, Path(scratch) / "merged.nt")
     return store
 
 
