@@ -3,6 +3,11 @@ built dataset, in one run, plus the ceiling (a constant response under the same 
 endpoint in front of a remote store (`serve --store`, loaded by `alliance-kg push`) beside the embedded one.
 
     .venv/bin/python bench/endpoint.py [--requests 1500] [--clients 8] [--seconds 15] [--virtuoso]
+                                       [--build DIR] [--skip rdflib-endpoint,ours→oxigraph]
+
+Before the load, our server is started alone: the seconds until its first answer and the RSS of all
+its processes (web server and query workers) are reported, and their RSS again after the load. The
+last line is one JSON object with every figure (req/s, p50/p99 per cell, ratios), for scripts.
 
 The remote backends: "ours→oxigraph" (Oxigraph's server, always) and "ours→virtuoso" (with --virtuoso;
 Virtuoso Open Source from Debian, started on a fresh database, which takes a minute or two).
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import json
 import os
 import shutil
 import signal
@@ -31,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
+from soak import processes as server_processes  # noqa: E402  (RSS of a server and its workers: one place)
 from tests import stores  # noqa: E402  (the tests' own way to start a store: one place)
 
 AK = "https://w3id.org/alliance-kg/ontology#"
@@ -58,7 +65,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(port: int, path: str, seconds: float = 120) -> None:
+def rounded(cell: dict) -> dict:
+    return {k: (round(v, 3) if v == v else None) if isinstance(v, float) else v for k, v in cell.items()}
+
+
+def processes_rss(pid: int) -> dict:
+    rows = server_processes(pid)
+    return {"total": sum(mb for *_, mb in rows), "each": ", ".join(f"{role} {mb:.0f}" for role, _, mb in rows)}
+
+
+def wait_until_up(port: int, path: str, seconds: float = 120, poll: float = 0.3) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -67,7 +83,7 @@ def wait_until_up(port: int, path: str, seconds: float = 120) -> None:
             conn.getresponse().read()
             return
         except OSError:
-            time.sleep(0.3)
+            time.sleep(poll)
     raise RuntimeError(f"server on port {port} did not start")
 
 
@@ -132,7 +148,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--build", type=Path, default=ROOT / "build")
     parser.add_argument("--virtuoso", action="store_true", help="also measure ours in front of Virtuoso")
+    parser.add_argument("--skip", default="", help="servers not to measure, comma-separated "
+                        "(rdflib-endpoint loads the whole dataset into rdflib: minutes at 100×)")
     args = parser.parse_args()
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     if not (args.build / "manifest.json").exists():
         subprocess.run([str(BIN / "alliance-kg"), "build", "--build-dir", str(args.build)], check=True)
     nquads = args.build / "dataset.nq"
@@ -143,7 +162,19 @@ def main() -> None:
     try:
         ports = {name: free_port() for name in ("alliance-kg", "rdflib-endpoint", "oxigraph", "ceiling")}
         env = dict(os.environ, PYTHONUNBUFFERED="1")
+        # Ours first and alone: its start (to the first answer) and memory are not shared with the others'.
+        started = time.perf_counter()
+        ours = subprocess.Popen([str(BIN / "alliance-kg"), "serve", "--build-dir", str(args.build),
+                                 "--port", str(ports["alliance-kg"]), "--workers", "2"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        processes.append(ours)
+        wait_until_up(ports["alliance-kg"], "/sparql?query=ASK%7B%7D", poll=0.02)
+        start_seconds = time.perf_counter() - started
+        rss_start = processes_rss(ours.pid)
+        print(f"alliance-kg serve: first answer after {start_seconds:.2f} s; RSS of its processes "
+              f"{rss_start['total']:.0f} MB ({rss_start['each']})", flush=True)
         backends = [("oxigraph", stores.oxigraph)] + ([("virtuoso", stores.virtuoso)] if args.virtuoso else [])
+        backends = [(name, start) for name, start in backends if f"ours→{name}" not in skip]
         for name, start in backends:
             (tmp / name).mkdir()
             store = remote_stores.enter_context(start(tmp / name))
@@ -154,12 +185,12 @@ def main() -> None:
                                                "--port", str(ports[f"ours→{name}"]), "--workers", "2",
                                                "--store", store.query_url],
                                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        processes.append(subprocess.Popen([str(BIN / "alliance-kg"), "serve", "--build-dir", str(args.build),
-                                           "--port", str(ports["alliance-kg"]), "--workers", "2"],
-                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        processes.append(subprocess.Popen([str(BIN / "rdflib-endpoint"), "serve", str(nquads), "--host", "127.0.0.1",
-                                           "--port", str(ports["rdflib-endpoint"])],
-                                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        if "rdflib-endpoint" in skip:
+            del ports["rdflib-endpoint"]
+        else:
+            processes.append(subprocess.Popen([str(BIN / "rdflib-endpoint"), "serve", str(nquads), "--host",
+                                               "127.0.0.1", "--port", str(ports["rdflib-endpoint"])],
+                                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(tmp / "ox"), "--file", str(nquads)],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         processes.append(subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(tmp / "ox"),
@@ -170,9 +201,12 @@ def main() -> None:
         paths = {"alliance-kg": "/sparql", "rdflib-endpoint": "/", "oxigraph": "/query", "ceiling": "/",
                  **{f"ours→{name}": "/sparql" for name, _ in backends}}
         for name, port in ports.items():
+            if name == "alliance-kg":
+                continue
             wait_until_up(port, paths[name] + ("?query=ASK%7B%7D" if name != "ceiling" else ""))
 
-        print(f"dataset: {nquads} ({sum(1 for _ in open(nquads, encoding='utf-8'))} quads), "
+        quads = sum(1 for _ in open(nquads, encoding="utf-8"))
+        print(f"dataset: {nquads} ({quads} quads), "
               f"{args.clients} clients, up to {args.requests} requests or {args.seconds:g} s per cell\n")
         ceiling = load(ports["ceiling"], "/", ["x"], args.requests, args.clients, args.seconds)
         print(f"ceiling (constant response, waitress): {ceiling['rps']:.0f} req/s, "
@@ -186,22 +220,39 @@ def main() -> None:
                 queries = [template.format(actor=everyone[i % len(everyone)]) + f" # request {i}"
                            for i in range(args.requests)] if mode == "uncached" \
                     else [template.format(actor=ID + "Iran")]
-                for server in ("alliance-kg", "rdflib-endpoint", "oxigraph", *(f"ours→{n}" for n, _ in backends)):
+                for server in [p for p in ("alliance-kg", "rdflib-endpoint", "oxigraph") if p in ports] + \
+                        [f"ours→{n}" for n, _ in backends]:
                     r = load(ports[server], paths[server], queries, args.requests, args.clients, args.seconds)
                     results[(qname, mode, server)] = r
                     print(f"| {qname} | {mode} | {server} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
                           f"{r['errors']} |", flush=True)
+        rss_end = processes_rss(ours.pid)
+        print(f"\nalliance-kg serve after the load: RSS of its processes {rss_end['total']:.0f} MB ({rss_end['each']})")
         print("\nRatios (uncached): ours / rdflib-endpoint, ours / oxigraph, ours / ceiling")
+        ratios: dict[str, dict] = {}
         for qname in QUERIES:
-            ours = results[(qname, "uncached", "alliance-kg")]["rps"]
-            print(f"- {qname}: {ours / results[(qname, 'uncached', 'rdflib-endpoint')]['rps']:.1f}× rdflib-endpoint, "
-                  f"{ours / results[(qname, 'uncached', 'oxigraph')]['rps']:.2f}× oxigraph, "
-                  f"{ours / ceiling['rps']:.0%} of the ceiling")
-        print("\nRemote store behind our endpoint (uncached): ours→store / ours embedded")
+            ours_rps = results[(qname, "uncached", "alliance-kg")]["rps"]
+            ratios[qname] = {other: ours_rps / results[(qname, "uncached", other)]["rps"]
+                             for other in ("rdflib-endpoint", "oxigraph") if (qname, "uncached", other) in results}
+            ratios[qname]["ceiling"] = ours_rps / ceiling["rps"]
+            print(f"- {qname}: " + ", ".join(f"{v:.2f}× {k}" for k, v in ratios[qname].items()))
+        if backends:
+            print("\nRemote store behind our endpoint (uncached): ours→store / ours embedded")
         for qname in QUERIES:
-            ours = results[(qname, "uncached", "alliance-kg")]["rps"]
-            print(f"- {qname}: " + ", ".join(f"{results[(qname, 'uncached', f'ours→{n}')]['rps'] / ours:.2f}× with {n}"
-                                             for n, _ in backends))
+            ours_rps = results[(qname, "uncached", "alliance-kg")]["rps"]
+            for n, _ in backends:
+                ratios[qname][f"ours→{n} / ours"] = results[(qname, "uncached", f"ours→{n}")]["rps"] / ours_rps
+            if backends:
+                print(f"- {qname}: " + ", ".join(f"{ratios[qname][f'ours→{n} / ours']:.2f}× with {n}"
+                                                 for n, _ in backends))
+        # The last line is for scripts. (A cell without one successful request has NaN latencies: null.)
+        print(json.dumps({"dataset": str(nquads), "quads": quads, "clients": args.clients,
+                          "start_seconds": round(start_seconds, 3),
+                          "rss_mb": {"start": round(rss_start["total"], 1), "end": round(rss_end["total"], 1)},
+                          "ceiling": rounded(ceiling),
+                          "cells": [{"query": q, "mode": m, "server": srv, **rounded(r)}
+                                    for (q, m, srv), r in results.items()],
+                          "ratios_uncached": {q: rounded(r) for q, r in ratios.items()}}))
     finally:
         for p in processes:
             p.send_signal(signal.SIGTERM)

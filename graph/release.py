@@ -22,6 +22,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from alliance_kg.graph import store as query_store
+
 VERSIONS = "versions"
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -169,6 +171,9 @@ def publish(build_dir: Path, write) -> Publication:
         os.utime(version)
     else:
         shutil.rmtree(version, ignore_errors=True)   # an incomplete leftover of a crashed build
+        # The servers' query store, derived from the written files (graph/store.py): inside the version
+        # before it is renamed into place, so every version a server can open has its store.
+        query_store.write(tmp, manifest)
         os.rename(tmp, version)
     _migrate_flat(build_dir)
     _point(build_dir, version, [f["name"] for f in manifest["files"]])

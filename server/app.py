@@ -152,6 +152,11 @@ class Site:
         if fresh.dataset.directory == self._current.dataset.directory:
             fresh.release()
             return False
+        try:
+            fresh.engine.ready()    # swapped in with its query workers loaded: no request waits for them
+        except BaseException:
+            fresh.release()
+            raise
         self.swap(fresh)
         self.reloads += 1
         log.info("now serving dataset version %s", fresh.version)

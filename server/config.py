@@ -48,6 +48,9 @@ class ServerConfig:
     # Items per list on an entity page (its claims as subject, as object, its inferred facts, its pairs);
     # the rest are a page away, so a page's size follows from this, not from how much the corpus says.
     entity_page_size: int = field(default_factory=lambda: _env("entity_page_size", 25, int))
+    # Triples a query may touch, bounded before it runs (server/engine/bounded.py), to be evaluated in
+    # the web server's own process instead of a worker; 0 sends every query to a worker.
+    inline_max_cost: int = field(default_factory=lambda: _env("inline_max_cost", 100_000, int))
     # --- memory: caches are bounded in bytes (an answer or file over the entry limit is not kept) ---
     cache_bytes: int = field(default_factory=lambda: _env("cache_bytes", 32 * 1024 * 1024, int))        # SPARQL answers
     page_cache_bytes: int = field(default_factory=lambda: _env("page_cache_bytes", 32 * 1024 * 1024, int))  # gzipped files
@@ -59,6 +62,9 @@ class ServerConfig:
     shared_queries_max_files: int = field(default_factory=lambda: _env("shared_queries_max_files", 100_000, int))
     shared_queries_max_bytes: int = field(default_factory=lambda: _env("shared_queries_max_bytes", 64 * 1024 * 1024, int))
     shared_queries_per_minute: int = field(default_factory=lambda: _env("shared_queries_per_minute", 20, int))  # per address
+    # Quads each process keeps in the in-memory merges of requested default graphs (several
+    # default-graph-uri or FROM); the service's own default graphs are merged in the store instead.
+    merge_budget_quads: int = field(default_factory=lambda: _env("merge_budget_quads", 200_000, int))
     # --- reloading: seconds between looks at the build's `current` pointer (0: only on SIGHUP) ---
     reload_interval: float = field(default_factory=lambda: _env("reload_interval", 1.0, float))
     # A remote SPARQL 1.1 query endpoint holding the pushed dataset (`serve --store`); empty: embedded.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alliance_kg.graph import release
+from alliance_kg.graph.store import STORE_DIR
 
 
 class DatasetMissing(FileNotFoundError):
@@ -48,6 +49,12 @@ class PublishedDataset:
     @property
     def nquads(self) -> Path:
         return self.directory / "dataset.nq"
+
+    @property
+    def store(self) -> Path | None:
+        """The version's query store (graph/store.py), when its build wrote one."""
+        path = self.directory / STORE_DIR
+        return path if path.is_dir() else None
 
     def path(self, name: str) -> Path:
         return self.directory / name

@@ -45,6 +45,14 @@ def published_dir(build_dir: Path) -> Path:
     return version
 
 
+def published_paths(build_dir: Path) -> list[Path]:
+    """The files a version publishes: everything in its directory but the servers' query store
+    (graph/store.py), which is derived from them and published nowhere."""
+    from alliance_kg.graph.store import STORE_DIR
+
+    return sorted(p for p in published_dir(build_dir).iterdir() if p.name != STORE_DIR)
+
+
 # --- expectations computed from the curated data (so that curating a new document breaks no test) ---
 
 def curated_documents(config: BuildConfig | None = None) -> list[str]:

@@ -13,7 +13,18 @@ from rdflib import RDF, Literal, URIRef
 
 from alliance_kg.graph.corpus import REPOSITORY_ROOT as PROJECT_ROOT
 from alliance_kg.graph.pipeline import BuildError, build
-from tests.helpers import AK, BASE, ID, copy_of_data, curated_claims, curated_documents, edit, expected_graphs, published_dir
+from tests.helpers import (
+    AK,
+    BASE,
+    ID,
+    copy_of_data,
+    curated_claims,
+    curated_documents,
+    edit,
+    expected_graphs,
+    published_dir,
+    published_paths,
+)
 
 EXPECTED_FILES = {"dataset.nq", "dataset.trig", "dataset.ttl", "dataset.nt", "dataset.jsonld", "ontology.ttl",
                   "ontology.rdf", "ontology.jsonld", "shapes.ttl", "validation-report.ttl",
@@ -33,7 +44,7 @@ def published(build_dir):
 
 def test_build_publishes_every_file(build_dir):
     version = published_dir(build_dir)
-    names = {p.name for p in version.iterdir()}
+    names = {p.name for p in published_paths(build_dir)}
     assert EXPECTED_FILES <= names
     manifest = json.loads((version / "manifest.json").read_text())
     assert version.name == manifest["version"]
@@ -49,7 +60,7 @@ def test_void_describes_every_other_file_and_says_which_it_cannot(build_dir):
     void = rdflib.Graph().parse(build_dir / "void.ttl")
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     urls = {str(u).rsplit("/", 1)[1] for u in void.objects(None, dcat.downloadURL)}
-    assert urls == {p.name for p in published_dir(build_dir).iterdir()} - {"void.ttl", "manifest.json"}
+    assert urls == {p.name for p in published_paths(build_dir)} - {"void.ttl", "manifest.json"}
     header = (build_dir / "void.ttl").read_text().split("@prefix", 1)[0]
     assert "void.ttl" in header and "manifest.json" in header
 
@@ -134,7 +145,7 @@ def test_two_builds_are_byte_identical_even_with_another_hash_seed(build_dir, tm
     env = dict(os.environ, PYTHONHASHSEED="4242", ALLIANCE_KG_BUILD=str(other))
     subprocess.run([sys.executable, "-m", "alliance_kg.cli", "build"], cwd=PROJECT_ROOT, env=env, check=True,
                    capture_output=True)
-    for path in sorted(published_dir(build_dir).iterdir()):
+    for path in published_paths(build_dir):
         assert (published_dir(other) / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs"
 
 
@@ -166,14 +177,14 @@ def test_a_build_that_fails_while_writing_keeps_the_previous_dataset(tmp_path, m
 
 def published_files(build_dir) -> dict:
     version = published_dir(build_dir)
-    return {"version": version.name, **{p.name: p.read_bytes() for p in version.iterdir()}}
+    return {"version": version.name, **{p.name: p.read_bytes() for p in published_paths(build_dir)}}
 
 
 def test_another_base_moves_every_published_file_onto_it(tmp_path):
     from alliance_kg.graph.config import BuildConfig
     out = tmp_path / "elsewhere"
     build(BuildConfig.for_corpus(build_dir=out, base="http://localhost:8000/"))
-    for path in published_dir(out).iterdir():   # as bytes: the search index (search.sqlite) is not text
+    for path in published_paths(out):   # as bytes: the search index (search.sqlite) is not text
         assert b"w3id.org/alliance-kg" not in path.read_bytes(), path.name
     assert (URIRef("http://localhost:8000/id/Iran"), URIRef("http://localhost:8000/ontology#alliedWith"),
             URIRef("http://localhost:8000/id/Iraq")) in set(dataset(out).triples((None, None, None)))

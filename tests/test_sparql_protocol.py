@@ -253,6 +253,24 @@ def test_from_selects_our_graphs_and_protocol_parameters_override_it(client):
     assert subjects(Result.parse(io.BytesIO(r.data), format="json")) == NETWORKS
 
 
+def test_relative_iris_resolve_against_our_endpoint_on_every_backend(client):
+    """Protocol 2.1.4: a remote store is told our endpoint's URL as the query's base (it has no
+    parameter for it), so a relative IRI means the same whichever store answers."""
+    def bound(query, **kwargs):
+        r = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                       **kwargs)
+        assert r.status_code == 200, r.data
+        return json.loads(r.data)["results"]["bindings"][0]["x"]["value"]
+    assert bound("SELECT ?x WHERE { BIND(<s> AS ?x) }", base_url="https://kg.example/") == "https://kg.example/s"
+    assert bound("BASE <a/> SELECT ?x WHERE { BIND(<s> AS ?x) }", base_url="https://kg.example/") \
+        == "https://kg.example/a/s"
+    assert bound("BASE <http://other.example/a/> SELECT ?x WHERE { BIND(<s> AS ?x) }") == "http://other.example/a/s"
+    r = client.get("/sparql", query_string={"query": "CONSTRUCT { <s> <p> 1 } WHERE {}"},
+                   headers={"Accept": "application/n-triples"}, base_url="https://kg.example/")
+    assert r.data.decode().split() == ["<https://kg.example/s>", "<https://kg.example/p>",
+                                       '"1"^^<http://www.w3.org/2001/XMLSchema#integer>', "."]
+
+
 def test_unknown_graph_is_empty_not_fetched(client):
     r = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }",
                                             "default-graph-uri": "http://example.org/nothing"})

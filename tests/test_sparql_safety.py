@@ -20,6 +20,8 @@ from tests.helpers import AK, ID
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 QUICK = f"ASK {{ <{ID}Iran> <{AK}hasProxy> <{ID}Hezbollah> }}"
+# As quick, but its cost is not bounded before it runs (a free subject): always evaluated by a worker.
+POOLED_QUICK = f"ASK {{ ?s <{AK}hasProxy> <{ID}Hezbollah> }}"
 
 
 @contextlib.contextmanager
@@ -105,7 +107,7 @@ def test_no_query_makes_a_connection(client, listener):
 
 def test_timeout_stops_the_query_and_others_keep_being_served(build_dir):
     with app_with(build_dir, timeout=1.5, workers=2) as app, serving(app) as base:
-        fetch(base, QUICK)   # workers warm
+        fetch(base, POOLED_QUICK)   # workers warm
         slow = {}
 
         def run_slow():
@@ -117,7 +119,7 @@ def test_timeout_stops_the_query_and_others_keep_being_served(build_dir):
         time.sleep(0.2)
         answered = []
         while thread.is_alive():
-            status, _, body = fetch(base, QUICK)
+            status, _, body = fetch(base, POOLED_QUICK)
             answered.append((status, json.loads(body).get("boolean")))
             time.sleep(0.05)
         thread.join()
@@ -125,19 +127,22 @@ def test_timeout_stops_the_query_and_others_keep_being_served(build_dir):
         assert slow["seconds"] < 10                        # stopped, not run to completion
         assert answered and all(a == (200, True) for a in answered)
         time.sleep(1.0)                                   # the killed worker has been replaced
-        assert [fetch(base, QUICK)[0] for _ in range(4)] == [200] * 4
+        assert [fetch(base, POOLED_QUICK)[0] for _ in range(4)] == [200] * 4
 
 
 def test_saturation_is_503_at_once_not_a_queue(build_dir):
     with app_with(build_dir, timeout=3, workers=1, max_waiting=0) as app, serving(app) as base:
-        fetch(base, QUICK)
+        fetch(base, POOLED_QUICK)     # answered by the worker: it has opened the dataset
         thread = threading.Thread(target=fetch, args=(base, CROSS_PRODUCT))
         thread.start()
         time.sleep(0.3)
         started = time.monotonic()
-        status, headers, _ = fetch(base, QUICK + " # busy")
+        status, headers, _ = fetch(base, POOLED_QUICK + " # busy")
         assert status == 503 and "Retry-After" in headers
         assert time.monotonic() - started < 2.5            # refused immediately, not queued
+        # A query whose cost is bounded before it runs needs no worker (engine/bounded.py): answered.
+        status, _, body = fetch(base, QUICK + " # busy")
+        assert status == 200 and json.loads(body)["boolean"] is True
         thread.join()
 
 

@@ -9,13 +9,16 @@ SPARQL 1.1 Query §13 and Protocol §2.1.4:
   is one triple.
 
 Oxigraph evaluates a list of default graphs as a union of quads (a triple in two graphs matches
-twice), so a default graph of two or more graphs is materialised once, deduplicated, as a private
-graph of the store (`merged_graph`), and named graphs are always passed explicitly so that private
-graphs are never visible to GRAPH.
+twice), so a default graph of two or more graphs is evaluated as one graph holding their merge:
+- the service's own two default graphs (asserted; asserted + inferred) are merged once, when the
+  version's query store is written (graph/store.py), and the store is opened read-only;
+- any other (several `default-graph-uri`, several FROM) is merged when asked into a small in-memory
+  store of its own, beside copies of the request's named graphs, kept for the next requests within
+  a budget of quads (server/config.py).
+Named graphs are always passed explicitly, so that the private merged graphs are never visible to GRAPH.
 """
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,8 +29,7 @@ if TYPE_CHECKING:   # the engine package's interface module imports this one
     from alliance_kg.server.dataset import PublishedDataset
     from alliance_kg.server.engine import QueryRequest
 
-# Private graph names of materialised merges; never a published graph, never visible to a query.
-MERGED_PREFIX = "urn:x-alliance-kg:merged:"
+from alliance_kg.graph.store import default_graphs, merged_name, service_defaults
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class GraphLayout:
     @classmethod
     def of(cls, dataset: PublishedDataset) -> "GraphLayout":
         inferred = dataset.base + "graph/inferred"
-        return cls(tuple(sorted(g for g in dataset.graphs if g != inferred)), inferred)
+        return cls(service_defaults(dataset.graphs, inferred)["asserted"], inferred)
 
     def default_graph(self, include_inferred: bool) -> list[str]:
         return list(self.asserted) + ([self.inferred] if include_inferred else [])
@@ -66,46 +68,58 @@ def query_dataset(layout: GraphLayout, request: QueryRequest) -> QueryDataset:
     return QueryDataset(tuple(layout.default_graph(request.include_inferred)), layout.published)
 
 
-def merged_graph(store: ox.Store, graphs: tuple[str, ...]) -> ox.NamedNode:
-    """A private graph of `store` holding the RDF merge (a set) of `graphs`; made once per store."""
-    key = "\n".join(sorted(set(graphs)))
-    name = ox.NamedNode(MERGED_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
-    if not store.contains_named_graph(name):
-        store.add_graph(name)   # an empty merge is still a graph: made once, never re-scanned
-        # ADD runs inside Oxigraph (half the time of copying quads through Python, measured); a store
-        # is a set of quads, so a triple of two graphs lands once. SILENT: an unknown graph is empty.
-        # str(NamedNode) is the <…> form of a validated IRI, so nothing can be injected here.
-        store.update(" ; ".join(f"ADD SILENT {ox.NamedNode(g)} TO {name}" for g in sorted(set(graphs))))
-    return name
-
-
 class Merges:
-    """The merged default graphs of one store: the service's own kept for good, others (from
-    default-graph-uri or FROM) kept for the most recent `capacity` datasets."""
+    """The datasets a query can be given over one store (read-only, or in memory), merges included."""
 
-    def __init__(self, store: ox.Store, layout: GraphLayout, capacity: int = 16):
-        self.store, self.capacity = store, capacity
-        self.pinned = {tuple(sorted(layout.default_graph(False))), tuple(sorted(layout.default_graph(True)))}
-        for graphs in self.pinned:
-            merged_graph(store, graphs)
-        self.recent: OrderedDict[tuple[str, ...], ox.NamedNode] = OrderedDict()
+    def __init__(self, store: ox.Store, layout: GraphLayout, budget: int):
+        self.store, self.budget = store, budget
+        # Written with the store (graph/store.py): the service's default graphs, merged.
+        written = default_graphs(store, layout.published, layout.inferred)
+        self.pinned = {tuple(sorted(set(layout.default_graph(which == "all")))): written[which]
+                       for which in ("asserted", "all")}
+        self.recent: OrderedDict[QueryDataset, ox.Store] = OrderedDict()
+        self.held = 0   # quads in the kept in-memory stores
 
-    def of(self, graphs: tuple[str, ...]) -> ox.NamedNode:
-        key = tuple(sorted(set(graphs)))
-        name = merged_graph(self.store, key)
-        if key not in self.pinned:
-            self.recent[key] = name
-            self.recent.move_to_end(key)
-            while len(self.recent) > self.capacity:
-                _, old = self.recent.popitem(last=False)
-                self.store.remove_graph(old)
-        return name
-
-    def arguments(self, dataset: QueryDataset) -> dict:
-        """pyoxigraph's keyword arguments that make a query see exactly `dataset`."""
-        default = sorted(set(dataset.default))
+    def direct(self, dataset: QueryDataset) -> dict | None:
+        """pyoxigraph's keyword arguments that make `self.store` see exactly `dataset`, or None when
+        its default graph is a merge the store does not hold. Reads only: safe from any thread."""
+        default = tuple(sorted(set(dataset.default)))
+        named = [ox.NamedNode(g) for g in dataset.named]
         if len(default) <= 1:   # one graph is already a set; no graph is the empty graph
-            default_graph: list = [ox.NamedNode(g) for g in default]
-        else:
-            default_graph = [self.of(tuple(default))]
-        return {"default_graph": default_graph, "named_graphs": [ox.NamedNode(g) for g in dataset.named]}
+            return {"default_graph": [ox.NamedNode(g) for g in default], "named_graphs": named}
+        if default in self.pinned:
+            return {"default_graph": self.pinned[default], "named_graphs": named}
+        return None
+
+    def evaluation(self, dataset: QueryDataset) -> tuple[ox.Store, dict]:
+        """The store to query and pyoxigraph's keyword arguments that make it see exactly `dataset`
+        (one process, one thread: the in-memory merges are kept for the next queries)."""
+        arguments = self.direct(dataset)
+        if arguments is not None:
+            return self.store, arguments
+        default = tuple(sorted(set(dataset.default)))
+        return self._merged(QueryDataset(default, tuple(dict.fromkeys(dataset.named)))), \
+            {"default_graph": [ox.NamedNode(merged_name(default))],
+             "named_graphs": [ox.NamedNode(g) for g in dataset.named]}
+
+    def _merged(self, dataset: QueryDataset) -> ox.Store:
+        """An in-memory store holding the merge of `dataset.default` and a copy of its named graphs."""
+        found = self.recent.get(dataset)
+        if found is not None:
+            self.recent.move_to_end(dataset)
+            return found
+        merged = ox.NamedNode(merged_name(dataset.default))
+        store = ox.Store()
+        # A store is a set of quads: a triple of two graphs lands once in the merge.
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, merged)
+                     for g in dataset.default for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        store.extend(q for g in dataset.named for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        size = len(store)
+        if size <= self.budget:
+            self.recent[dataset] = store
+            self.held += size
+            while self.held > self.budget:
+                _, old = self.recent.popitem(last=False)
+                self.held -= len(old)
+        return store
+

@@ -7,6 +7,7 @@ a growing queue.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import queue
 import threading
@@ -17,14 +18,15 @@ from alliance_kg.server.engine.layout import GraphLayout, query_dataset
 
 
 class _Worker:
-    def __init__(self, context, nquads: str, max_rows: int, layout: GraphLayout):
+    def __init__(self, context, source: worker.Source, config: ServerConfig, layout: GraphLayout):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=worker.serve, args=(child, nquads, max_rows, layout), daemon=True)
+        self.process = context.Process(target=worker.serve, daemon=True,
+                                       args=(child, source, config.max_rows, config.merge_budget_quads, layout))
         self.process.start()
         child.close()
 
     def wait_ready(self, timeout: float) -> None:
-        """Block until the worker has loaded its data (it says so first of all)."""
+        """Block until the worker has opened its data (it says so first of all)."""
         try:
             if self.connection.poll(timeout) and self.connection.recv() == ("ready", None):
                 return
@@ -39,6 +41,8 @@ class _Worker:
         self.connection.close()
 
 
+log = logging.getLogger(__name__)
+
 # Seconds a worker may take to load its data before the pool gives up on it.
 LOAD_TIMEOUT = 300
 
@@ -47,26 +51,43 @@ class WorkerPool:
     """Workers of one dataset version: the pool belongs to a snapshot, so a worker started to replace
     one that timed out loads the same version as the others (its files are immutable and leased)."""
 
-    def __init__(self, config: ServerConfig, nquads: str, layout: GraphLayout):
-        self.config, self.nquads, self.layout = config, nquads, layout
+    def __init__(self, config: ServerConfig, source: worker.Source, layout: GraphLayout):
+        self.config, self.source, self.layout = config, source, layout
         self.context = multiprocessing.get_context("spawn")   # never fork a threaded server
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.waiting = 0
         self.lock = threading.Lock()
         self.closed = False
-        started = [self._start() for _ in range(max(1, config.workers))]   # they load in parallel
-        try:
-            for w in started:
-                w.wait_ready(LOAD_TIMEOUT)
-        except QueryFailed:
-            for w in started:
-                w.kill()
-            raise
+        self.failed: QueryFailed | None = None
+        self.ready = threading.Event()
+        # The workers load in parallel, in the background: the web server answers pages and bounded
+        # queries at once, and a query for the pool waits for the first idle worker (within its timeout).
+        started = [self._start() for _ in range(max(1, config.workers))]
+        threading.Thread(target=self._admit, args=(started,), name="pool-start", daemon=True).start()
+
+    def _admit(self, started: list[_Worker]) -> None:
         for w in started:
+            try:
+                w.wait_ready(LOAD_TIMEOUT)
+            except QueryFailed as e:
+                log.error("a query worker could not open %s: %s", self.source.path, e.detail)
+                self.failed = e
+                continue
             self.idle.put(w)
+        self.ready.set()
+        if self.closed:     # closed while they loaded
+            self.close()
+
+    def wait_ready(self, timeout: float = LOAD_TIMEOUT) -> None:
+        """Block until every worker has opened the dataset; raise if one could not (a new version is
+        swapped in only once its pool is ready: engine.ready)."""
+        if not self.ready.wait(timeout):
+            raise QueryFailed("the query workers did not open the dataset in time")
+        if self.failed is not None:
+            raise self.failed
 
     def _start(self) -> _Worker:
-        return _Worker(self.context, self.nquads, self.config.max_rows, self.layout)
+        return _Worker(self.context, self.source, self.config, self.layout)
 
     def _replace(self, dead: _Worker) -> None:
         def restart():
@@ -84,6 +105,8 @@ class WorkerPool:
         threading.Thread(target=restart, daemon=True).start()
 
     def run(self, request: QueryRequest, result_format: str) -> Answer:
+        # Just after the server started: wait for the workers to open the dataset (not the query's time).
+        self.ready.wait(LOAD_TIMEOUT)
         with self.lock:
             if self.waiting >= self.config.workers + self.config.max_waiting:
                 raise Saturated("all query workers are busy and the waiting line is full", retry_after=1)

@@ -42,7 +42,7 @@ from alliance_kg.server.engine import (
     StoreUnavailable,
 )
 from alliance_kg.server.engine.layout import GraphLayout, query_dataset
-from alliance_kg.server.engine.versioned import GraphNames, tokens_with_spans
+from alliance_kg.server.engine.versioned import GraphNames, tokens_with_spans, with_base
 from alliance_kg.server.engine.worker import boolean_answer, capped, graph_answer, solutions_answer
 from alliance_kg.server.sparql_text import analyze
 
@@ -305,7 +305,8 @@ class RemoteEngine:
         default = [self.names.to_store(g) for g in dataset.default]
         named = [self.names.to_store(g) for g in dataset.named]
         limit = self.config.max_rows
-        with self._exchange(request.query, default, named) as (media_type, body):
+        # Relative IRIs resolve against our endpoint's URL, as on the embedded engine (Protocol 2.1.4).
+        with self._exchange(with_base(request.query, request.base_iri), default, named) as (media_type, body):
             if media_type in GRAPH_TYPES:
                 triples, truncated = capped((self._triple(t) for t in self._triples(media_type, body)), limit)
                 return Answer(**graph_answer(triples, truncated, fmt))
@@ -316,6 +317,9 @@ class RemoteEngine:
             rows, truncated = capped(({n: (self._term(s[n]) if s[n] is not None else None) for n in names}
                                       for s in result), limit)
             return Answer(**solutions_answer(names, rows, truncated, fmt))
+
+    def ready(self) -> None:
+        """Nothing to wait for: the store's state is checked when the engine is made (check_loaded)."""
 
     def close(self) -> None:
         self.client.close()

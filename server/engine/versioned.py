@@ -19,13 +19,40 @@ replaced whole by one PUT, which is atomic in every Graph Store Protocol impleme
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
 from alliance_kg.server.sparql_text import _TOKEN  # the one SPARQL tokenizer of the server
 
 VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+
+
+# An IRI reference with a scheme is absolute (RFC 3987 §2.2); any other is relative.
+ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def with_base(query: str, base_iri: str | None) -> str:
+    """The query with `base_iri` as its base, for a store that cannot be told one (the Protocol has
+    no parameter for it). A query with BASE gets each relative BASE resolved here (RFC 3986 §5.1:
+    the query's own base refines ours); one without gets a BASE in front, on its first line so that
+    the store's error positions keep their line numbers (Virtuoso refuses two BASE declarations, so
+    never both). A query with no relative IRI reaches the store byte for byte."""
+    items = list(tokens_with_spans(query))
+    if not base_iri or not any(kind == "iri" and not ABSOLUTE.match(value[1:-1]) for kind, value, _, _ in items):
+        return query
+    declarations = [items[i + 1] for i, (kind, value, _, _) in enumerate(items[:-1])
+                    if kind == "word" and value.upper() == "BASE" and items[i + 1][0] == "iri"]
+    if not declarations:
+        return f"BASE {ox.NamedNode(base_iri)} {query}"
+    out, last, base = [], 0, base_iri
+    for _, value, start, end in declarations:
+        base = urljoin(base, value[1:-1])
+        out += [query[last:start], str(ox.NamedNode(base))]
+        last = end
+    return "".join(out) + query[last:]
 
 
 def tokens_with_spans(text: str):
@@ -89,11 +116,11 @@ class GraphNames:
                     and items[i + 1][0] == "pname" and items[i + 2][0] == "iri":
                 prefixes[items[i + 1][1][:-1]] = items[i + 2][1][1:-1]
             elif kind == "word" and value.upper() == "BASE" and i + 1 < len(items) and items[i + 1][0] == "iri":
-                base = items[i + 1][1][1:-1]
+                base = urljoin(base, items[i + 1][1][1:-1]) if base else items[i + 1][1][1:-1]
             elif kind == "iri":
                 if i >= 2 and items[i - 1][0] == "pname" and items[i - 2][1].upper() == "PREFIX":
                     continue    # a namespace declaration, never a graph name
-                iri = value[1:-1] if ":" in value else base + value[1:-1]
+                iri = urljoin(base, value[1:-1]) if base else value[1:-1]
             elif kind == "pname":
                 prefix, _, local = value.partition(":")
                 if prefix in prefixes and not (i >= 1 and items[i - 1][1].upper() == "PREFIX"):
