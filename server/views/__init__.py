@@ -5,8 +5,23 @@ from flask import Flask
 
 
 def register_views(app: Flask) -> None:
-    from alliance_kg.server.views import (api, cite, claims, crawlers, downloads, home, network, ontology, pair, resources, search, share, sparql,
-                                          void, why)
+    from alliance_kg.server.views import (
+        api,
+        cite,
+        claims,
+        crawlers,
+        downloads,
+        home,
+        network,
+        ontology,
+        pair,
+        resources,
+        search,
+        share,
+        sparql,
+        void,
+        why,
+    )
 
     for module in (home, sparql, resources, ontology, downloads, void, crawlers, search, pair, claims, api, cite, why, share, network):
         app.register_blueprint(module.bp)
