@@ -303,6 +303,10 @@ class SearchIndex:
                         "document_title": title, "start": start, "end": end, "claims": claims})
         return total, out
 
+    def claims(self) -> list[tuple]:
+        """Every claim, flat (the columns of the claims table, in order)."""
+        return self._db().execute("SELECT * FROM claims").fetchall()
+
     def close(self) -> None:
         db = getattr(self._local, "db", None)
         if db is not None:
