@@ -55,15 +55,21 @@
     svg.setAttribute("aria-describedby", this.helpId());
     var box = svg.viewBox.baseVal;
     this.full = { x: box.x, y: box.y, w: box.width, h: box.height };
-    // a wide invisible stroke under each tie, so that a thin line is easy to hit with a finger
-    Array.prototype.forEach.call(svg.querySelectorAll(".ties path.edge"), function (path) {
+    this.hits = false;
+    if (this.view) this.show(this.view); else this.reset();
+    if (this.enabled) this.applyFilter();
+  };
+  Explorer.prototype.addHits = function () {
+    // a wide invisible stroke under each tie, so that a thin line is easy to hit: made when a pointer
+    // first comes near, not while the page loads
+    if (this.hits) return;
+    this.hits = true;
+    Array.prototype.forEach.call(this.svg.querySelectorAll(".ties path.edge"), function (path) {
       var hit = path.cloneNode(false);
-      hit.setAttribute("class", "hit");
+      hit.setAttribute("class", "hit" + (path.classList.contains("filtered") ? " filtered" : ""));
       hit.setAttribute("aria-hidden", "true");
       path.parentNode.insertBefore(hit, path);
     });
-    if (this.view) this.show(this.view); else this.reset();
-    if (this.enabled) this.applyFilter();
   };
   Explorer.prototype.helpId = function () {
     if (!this.help) {
@@ -74,7 +80,9 @@
   };
   Explorer.prototype.reset = function () {
     var f = this.full, v = { x: f.x, y: f.y, w: f.w, h: f.h };
-    var labelPx = 12 * this.svg.clientWidth / f.w;
+    // only a narrow screen needs the picture's width (reading it makes the browser lay the page out)
+    var narrow = window.matchMedia("(max-width: 640px)").matches;
+    var labelPx = narrow ? 12 * this.svg.clientWidth / f.w : MIN_LABEL_PX;
     if (labelPx > 0 && labelPx < MIN_LABEL_PX) {   // a phone: start close enough to read, on the centre actor
       var k = labelPx / MIN_LABEL_PX, centre = this.centre();
       v = { w: f.w * k, h: f.h * k };
@@ -259,7 +267,10 @@
       if (!a || !self.svg.contains(a)) return [];
       return a.classList.contains("node") ? [keyOfNode(a)] : keysOfTie(a);
     }
-    this.holder.addEventListener("pointerover", function (e) { if (e.pointerType !== "touch") self.highlight(target(e)); });
+    this.holder.addEventListener("pointerover", function (e) {
+      self.addHits();
+      if (e.pointerType !== "touch") self.highlight(target(e));
+    });
     this.holder.addEventListener("pointerout", function (e) {
       if (!e.relatedTarget || !self.svg.contains(e.relatedTarget) || !e.relatedTarget.closest("a")) self.highlight([]);
     });
@@ -289,6 +300,7 @@
       self.zoom(Math.exp(-Math.max(-100, Math.min(100, e.deltaY)) * 0.003), p[0], p[1]);
     }, { passive: false });
     holder.addEventListener("pointerdown", function (e) {
+      self.addHits();
       if (!self.svg.contains(e.target) || (e.pointerType === "mouse" && e.button !== 0)) return;
       self.pointers[e.pointerId] = [e.clientX, e.clientY];
       dragged = false;
