@@ -109,6 +109,10 @@ class DocumentCache:
         except Exception:   # missing or damaged: computed again
             return None
 
+    def keep(self, key) -> None:
+        """Keep an entry this build did not read (the next build may), so that pruning spares it."""
+        self.written.add(self._memo_path(key).name)
+
     def put(self, key, value) -> None:
         path = self._memo_path(key)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -155,9 +155,14 @@ def test_validation_in_parts_agrees_on_violations_of_every_kind(tmp_path):
     assembled.actors.add((URIRef(ID + "Iran"), URIRef(SKOS + "prefLabel"), Literal("Persia", lang="en")))
     assembled.documents[last].graph.add((GOVERNMENT, URIRef(AK + "governmentOf"), URIRef(ID + "Hamas")))
     assembled.documents[last].direct_triples.append((GOVERNMENT, URIRef(AK + "governmentOf"), URIRef(ID + "Hamas")))
+    # and a claim whose relation's domain its subject lacks (a SPARQL-targeted, document-local shape)
+    other = URIRef(f"{BASE}claim/{last}/{first_claim_id(config.claims_dir / f'{last}.yaml')}")
+    graph = assembled.documents[last].graph
+    graph.remove((other, RDF.predicate, None))
+    graph.add((other, RDF.predicate, URIRef(AK + "leads")))
     shapes = load_turtle(config.shapes_file, config.base)
     whole = validate(union_of(checked), shapes, assembled.origins)
-    assert whole.violations >= 3, whole.text()
+    assert whole.violations >= 4 and "the domain of" in whole.text(), whole.text()
     from alliance_kg.graph.validate import base_graph, merge_reports, outcome_of, shape_split, validate_documents, validate_spanning
     local, spanning = shape_split(shapes, iris)
     base = base_graph(checked.ontology, assembled.actors)
