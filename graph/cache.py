@@ -81,8 +81,11 @@ class DocumentCache:
         return part
 
     def store(self, part: DocumentPart) -> None:
-        """Write a finished part (serialised, graph dropped)."""
-        if part.doc_id in self.hits or part.results is None:
+        """Write a finished part (serialised, graph dropped) that passed the document-local shapes without
+        any result. A part with results is validated again next time: a result carries blank nodes of
+        this build's parse of the shapes (its source shape), which a later build's results would not
+        share, so its report would not be the one a full build writes."""
+        if part.doc_id in self.hits or part.results is None or part.results:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self._path(part.doc_id)
