@@ -265,7 +265,7 @@ def validate_spanning(base: Graph, actors: Graph, parts: list, shapes: Graph, sp
             for t in facts:
                 data.add(t)
             report = _run(data, shapes, by_class)[1]
-            if memo is not None:
+            if memo is not None and (None, RDF.type, SH.ValidationResult) not in report:   # (see cache.store)
                 memo.put(key, report)
         reports.append(report)
     if by_target:
