@@ -205,3 +205,17 @@ def test_owlrl_reasons_alone_when_the_ontology_uses_more_than_the_instance_rules
     ontology.add((iris.term("alliedWith"), URIRef("http://www.w3.org/2002/07/owl#equivalentProperty"), iris.term("cooperatesWith")))
     reference = infer_reference(ontology, assembled.actors, assembled.direct_triples, iris)
     assert infer(ontology, assembled.actors, assembled.direct_triples, iris) == reference
+
+
+def test_a_changed_actor_rebuilds_every_document_and_still_equals_a_full_build(tmp_path):
+    config = copy_of_data(tmp_path)
+    build(config)
+    text = config.actors_file.read_text(encoding="utf-8")
+    label = re.search(r"^    label: (.+)$", text, re.MULTILINE).group(1)
+    edit(config.actors_file, f"    label: {label}\n", f"    label: {label} (renamed)\n")
+    incremental = build(config)
+    assert incremental.reused == set()    # actor labels are in every claim's label: no document is reused
+    after_incremental = files(config.build_dir)
+    assert "(renamed)".encode() in after_incremental["dataset.nq"]
+    build(config, full=True)
+    assert files(config.build_dir) == after_incremental
