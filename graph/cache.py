@@ -81,8 +81,11 @@ class DocumentCache:
         return part
 
     def store(self, part: DocumentPart) -> None:
-        """Write a finished part (serialised, graph dropped)."""
-        if part.doc_id in self.hits or part.results is None:
+        """Write a finished part (serialised, graph dropped) that passed the document-local shapes without
+        any result. A part with results is validated again next time: a result carries blank nodes of
+        this build's parse of the shapes (its source shape), which a later build's results would not
+        share, so its report would not be the one a full build writes."""
+        if part.doc_id in self.hits or part.results is None or part.results:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self._path(part.doc_id)
@@ -108,6 +111,10 @@ class DocumentCache:
             return value
         except Exception:   # missing or damaged: computed again
             return None
+
+    def keep(self, key) -> None:
+        """Keep an entry this build did not read (the next build may), so that pruning spares it."""
+        self.written.add(self._memo_path(key).name)
 
     def put(self, key, value) -> None:
         path = self._memo_path(key)

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
 from alliance_kg.graph.formats import of_file
@@ -35,8 +35,9 @@ def prefixes(iris: Iris) -> dict[str, str]:
     return table
 
 
-def ox_terms():
-    """rdflib term -> pyoxigraph term; IRIs repeat a lot (predicates, classes, actors), so they are memoised."""
+def ox_terms(blank_nodes: bool = False):
+    """rdflib term -> pyoxigraph term; IRIs repeat a lot (predicates, classes, actors), so they are memoised.
+    The published data has no blank nodes (a found one is an error) unless `blank_nodes`."""
     iris: dict[URIRef, ox.NamedNode] = {}
 
     def convert(term):
@@ -49,6 +50,8 @@ def ox_terms():
             if term.language:
                 return ox.Literal(str(term), language=term.language)
             return ox.Literal(str(term), datatype=convert(term.datatype)) if term.datatype else ox.Literal(str(term))
+        if blank_nodes and isinstance(term, BNode):
+            return ox.BlankNode(str(term))
         raise ValueError(f"the dataset has no blank nodes, yet here is {term!r}")
     return convert
 
@@ -278,6 +281,7 @@ def fragments(triples, name: URIRef, context: dict, convert=None, memo=None, key
     if key is not None and memo is not None:
         kept = memo.get(("fragments", str(name), key))
         if kept is not None:
+            memo.keep(("jsonld nodes", str(name)))    # for the next build whose graph differs
             return kept
     nquads = nquads_lines(graph_quads(triples, name, convert))
     text = jsonld_graph_by_subject(triples, name, context, memo)

@@ -155,9 +155,14 @@ def test_validation_in_parts_agrees_on_violations_of_every_kind(tmp_path):
     assembled.actors.add((URIRef(ID + "Iran"), URIRef(SKOS + "prefLabel"), Literal("Persia", lang="en")))
     assembled.documents[last].graph.add((GOVERNMENT, URIRef(AK + "governmentOf"), URIRef(ID + "Hamas")))
     assembled.documents[last].direct_triples.append((GOVERNMENT, URIRef(AK + "governmentOf"), URIRef(ID + "Hamas")))
+    # and a claim whose relation's domain its subject lacks (a SPARQL-targeted, document-local shape)
+    other = URIRef(f"{BASE}claim/{last}/{first_claim_id(config.claims_dir / f'{last}.yaml')}")
+    graph = assembled.documents[last].graph
+    graph.remove((other, RDF.predicate, None))
+    graph.add((other, RDF.predicate, URIRef(AK + "leads")))
     shapes = load_turtle(config.shapes_file, config.base)
     whole = validate(union_of(checked), shapes, assembled.origins)
-    assert whole.violations >= 3, whole.text()
+    assert whole.violations >= 4 and "the domain of" in whole.text(), whole.text()
     from alliance_kg.graph.validate import base_graph, merge_reports, outcome_of, shape_split, validate_documents, validate_spanning
     local, spanning = shape_split(shapes, iris)
     base = base_graph(checked.ontology, assembled.actors)
@@ -200,3 +205,17 @@ def test_owlrl_reasons_alone_when_the_ontology_uses_more_than_the_instance_rules
     ontology.add((iris.term("alliedWith"), URIRef("http://www.w3.org/2002/07/owl#equivalentProperty"), iris.term("cooperatesWith")))
     reference = infer_reference(ontology, assembled.actors, assembled.direct_triples, iris)
     assert infer(ontology, assembled.actors, assembled.direct_triples, iris) == reference
+
+
+def test_a_changed_actor_rebuilds_every_document_and_still_equals_a_full_build(tmp_path):
+    config = copy_of_data(tmp_path)
+    build(config)
+    text = config.actors_file.read_text(encoding="utf-8")
+    label = re.search(r"^    label: (.+)$", text, re.MULTILINE).group(1)
+    edit(config.actors_file, f"    label: {label}\n", f"    label: {label} (renamed)\n")
+    incremental = build(config)
+    assert incremental.reused == set()    # actor labels are in every claim's label: no document is reused
+    after_incremental = files(config.build_dir)
+    assert "(renamed)".encode() in after_incremental["dataset.nq"]
+    build(config, full=True)
+    assert files(config.build_dir) == after_incremental
