@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,6 +105,9 @@ class Site:
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self.reloads = 0
+        # Work a version's pages need before they can answer (the facet table): done for a new version
+        # before it goes live, so the first request after a reload pays none of it.
+        self.warmers: list[Callable[[Snapshot], None]] = []
 
     # -- the snapshot of a request ---------------------------------------------------------------
     def pin(self) -> Snapshot:
@@ -152,10 +156,18 @@ class Site:
         if fresh.dataset.directory == self._current.dataset.directory:
             fresh.release()
             return False
+        self.warm(fresh)
         self.swap(fresh)
         self.reloads += 1
         log.info("now serving dataset version %s", fresh.version)
         return True
+
+    def warm(self, snapshot: Snapshot) -> None:
+        for warmer in self.warmers:
+            try:
+                warmer(snapshot)
+            except Exception:     # a page will try again, and answer its own error if it must
+                log.exception("could not prepare dataset version %s ahead of its requests", snapshot.version)
 
     def request_reload(self) -> None:
         """Ask the watcher to look now (safe from a signal handler: it only sets an event)."""
@@ -240,8 +252,13 @@ def create_app(config: ServerConfig | None = None, curate: Corpus | None = None)
         the_site.unpin()
 
     http.install(app)
-    the_site.watch(config.reload_interval)
     register_views(app)
+    from alliance_kg.server import finding
+
+    the_site.warmers.append(finding.warm)
+    # The first version is prepared beside the first requests (which wait for it only if they need it).
+    threading.Thread(target=the_site.warm, args=(the_site.snapshot(),), name="alliance-kg-warm", daemon=True).start()
+    the_site.watch(config.reload_interval)
     if curate is not None:
         from alliance_kg.server.views import curate as curate_views
 
