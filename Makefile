@@ -52,7 +52,7 @@ bench: install
 
 # The README's pictures, taken by the browser test.
 screenshots: install browser
-	ALLIANCE_KG_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_browser.py tests/test_browser_curate.py tests/test_find_browser.py
+	ALLIANCE_KG_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_browser.py tests/test_browser_curate.py tests/test_find_browser.py tests/test_network_browser.py
 
 clean:
 	rm -rf build build.* .build-* $(VENV) node_modules server/static/vendor

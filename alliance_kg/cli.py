@@ -370,22 +370,41 @@ def add(path, doc_id, title):
 @main.command()
 @click.argument("doc_id")
 @click.option("--force", is_flag=True, help="Replace an existing proposal file (its review is lost).")
-def propose(doc_id, force):
+@click.option("--wikidata", "wikidata_online", is_flag=True,
+              help="Ask Wikidata's API for candidates for the new actors (default: the link cache only, offline).")
+@click.option("--api", "api_url", default=None, metavar="URL",
+              help="Wikidata's Action API for --wikidata [env ALLIANCE_KG_WIKIDATA_API; "
+                   "default https://www.wikidata.org/w/api.php]; implies --wikidata.")
+@click.option("--cache", "cache_file", type=click.Path(dir_okay=False), default=None,
+              help="The file of cached API answers [default: the corpus's proposed/wikidata-cache.json].")
+def propose(doc_id, force, wikidata_online, api_url, cache_file):
     """Draft the claims of document DOC_ID into the corpus's proposed/DOC_ID.yaml for review.
 
-    Proposals are never published: only what `accept` moves into claims/ reaches the build."""
+    Proposals are never published: only what `accept` moves into claims/ reaches the build. The
+    actors a proposal introduces get Wikidata candidates through `alliance-kg link`'s path (into
+    proposed/wikidata-links.yaml and, per actor, `wikidataCandidates`), from the cache unless
+    --wikidata; a lookup that fails is reported, never fatal. `accept` copies no QID into actors.yaml."""
+    import os
+
     from alliance_kg.graph.curation import BuildError
     from alliance_kg.graph.ingest.commands import run_propose
+    from alliance_kg.graph.link import API_ENVIRONMENT
 
     corpus = corpus_of_command()
+    online = wikidata_online or api_url is not None
     try:
-        target, result = run_propose(corpus, doc_id, force)
+        target, result = run_propose(corpus, doc_id, force, wikidata_api=api_url or os.environ.get(API_ENVIRONMENT),
+                                     wikidata_online=online, wikidata_cache=Path(cache_file) if cache_file else None)
     except BuildError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)
     click.echo(f"{len(result['claims'])} proposed claims and {len(result['actors'])} actors to add in {corpus.display(target)}")
     if result["dropped"]:
         click.echo(f"{len(result['dropped'])} proposal(s) dropped by the anchoring check", err=True)
+    if result["wikidata"] and not online:
+        click.echo("wikidata: offline, candidates from the cache only (--wikidata asks the API)")
+    for actor_id, found in sorted(result["wikidata"].items()):
+        click.echo(f"wikidata: {actor_id}: {found.status}: {found.detail}")
 
 
 def _decide(decision: str, doc_id, claim_ids, take_all):

@@ -48,7 +48,9 @@ class LinkError(Exception):
 
 
 class WikidataUnreachable(LinkError):
-    pass
+    def __init__(self, message: str, short: str):
+        super().__init__(message)
+        self.short = short      # the failure alone, without the advice for `link`
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -114,6 +116,12 @@ class WikidataApi:
         if self.client is not None:
             self.client.close()
 
+    def go_offline(self) -> None:
+        """Answer from the cache only from now on (after the network failed once: no point retrying)."""
+        self.close()
+        self.client = None
+        self.offline = True
+
     def request(self, params: dict[str, str]) -> Any:
         params = {**params, "format": "json"}
         answer = self.cache.get(params)
@@ -130,9 +138,9 @@ class WikidataApi:
         try:
             response = self.client.get(self.base_url, params=params)
         except httpx.TransportError as e:
-            raise WikidataUnreachable(f"Wikidata's API at {self.base_url} is unreachable "
-                                      f"({type(e).__name__}: {str(e) or 'no answer'}); run again when online, "
-                                      f"or with --offline over a filled cache") from None
+            short = f"Wikidata's API at {self.base_url} is unreachable ({type(e).__name__}: {str(e) or 'no answer'})"
+            raise WikidataUnreachable(f"{short}; run again when online, or with --offline over a filled cache",
+                                      short) from None
         if response.status_code != 200:
             raise LinkError(f"Wikidata's API at {self.base_url} answered HTTP {response.status_code} "
                             f"to {self.cache.key(params)}")
@@ -289,26 +297,105 @@ def run(actors: dict[str, ActorRecord], wanted: list[str], proposed_dir: Path, a
         for actor_id in ids:
             if actors[actor_id].wikidata is not None:
                 continue
-            api.log = []
-            proposal = propose(api, actors[actor_id])
-            evidence = proposed_dir / EVIDENCE_DIR / f"{actor_id}.json"
-            _atomic_write(evidence, json.dumps({
-                "actor": actor_id, "api": api.base_url, "retrieved": today,
-                "note": "the answers of Wikidata's API to the requests below, as received (or as cached by an "
-                        "earlier run of alliance-kg link), except that statements other than P31 are left out",
-                "requests": api.log}, ensure_ascii=False, indent=1) + "\n")
-            # Named from the corpus root, where actors.yaml (which will cite it) lives.
-            evidence_name = evidence.relative_to(proposed_dir.parent).as_posix()
-            existing[actor_id] = {
-                "actor": actor_id, "label": proposal.actor.label, "class": proposal.actor.cls,
-                "searched": proposal.searched, "evidence": evidence_name,
-                "candidates": [c.as_yaml(proposal.actor, evidence_name, today) for c in proposal.candidates]}
+            proposal, existing[actor_id] = _link_one(api, actors[actor_id], proposed_dir, today)
             proposals.append(proposal)
     finally:
         api.cache.save()     # what was fetched before a failure is kept for the next run
         if proposals:
             _write_proposals(proposals_file, existing)
     return LinkResult(proposals, skipped, proposals_file)
+
+
+def _link_one(api: WikidataApi, actor: ActorRecord, proposed_dir: Path, today: str) -> tuple[Proposal, dict[str, Any]]:
+    """Candidates for one actor; its API answers saved as evidence; its entry of wikidata-links.yaml."""
+    api.log = []
+    proposal = propose(api, actor)
+    evidence = proposed_dir / EVIDENCE_DIR / f"{actor.id}.json"
+    _atomic_write(evidence, json.dumps({
+        "actor": actor.id, "api": api.base_url, "retrieved": today,
+        "note": "the answers of Wikidata's API to the requests below, as received (or as cached by an "
+                "earlier run of alliance-kg link or propose), except that statements other than P31 are left out",
+        "requests": api.log}, ensure_ascii=False, indent=1) + "\n")
+    # Named from the corpus root, where actors.yaml (which will cite it) lives.
+    evidence_name = evidence.relative_to(proposed_dir.parent).as_posix()
+    entry = {"actor": actor.id, "label": actor.label, "class": actor.cls,
+             "searched": proposal.searched, "evidence": evidence_name,
+             "candidates": [c.as_yaml(actor, evidence_name, today) for c in proposal.candidates]}
+    return proposal, entry
+
+
+@dataclass
+class NewActorLink:
+    """What the link path found for an actor that a document proposal introduces."""
+    status: str                  # candidates | no candidate | offline | unreachable | error
+    detail: str                  # one line for the reviewer
+    evidence: str | None = None  # the saved API answers, from the corpus root
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_yaml(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"status": self.status, "detail": self.detail}
+        if self.evidence:
+            out["evidence"] = self.evidence
+        if self.candidates:
+            out["candidates"] = self.candidates
+        return out
+
+
+def link_new_actors(actors: Iterable[ActorRecord], proposed_dir: Path, api: WikidataApi) -> dict[str, NewActorLink]:
+    """`alliance-kg link`'s path for actors proposed from a new document; never raises.
+
+    Each actor is searched like `link` searches a curated one, through the same cache, and its
+    candidates join proposed/wikidata-links.yaml with the API's answers saved as evidence. What
+    cannot be looked up (offline and not cached, the API unreachable or refusing) is reported per
+    actor instead: a document's proposal never fails for want of Wikidata. After the network failed
+    once the remaining actors are answered from the cache only.
+    """
+    proposals_file = proposed_dir / PROPOSALS_FILE
+    today = dt.date.today().isoformat()
+    out: dict[str, NewActorLink] = {}
+    written: dict[str, Any] = {}
+    try:
+        for actor in actors:
+            try:
+                proposal, written[actor.id] = _link_one(api, actor, proposed_dir, today)
+            except WikidataUnreachable as e:
+                api.go_offline()
+                out[actor.id] = NewActorLink("unreachable", f"{e.short}; not looked up, and the other new actors "
+                                                            "only in the cache")
+                continue
+            except LinkError as e:
+                status = "offline" if api.offline else "error"
+                detail = (f"no answer for {actor.label!r} in the cache {api.cache.path}; "
+                          "propose with --wikidata (or `alliance-kg link` once the actor is accepted) asks the API") \
+                    if api.offline else str(e)
+                out[actor.id] = NewActorLink(status, detail)
+                continue
+            evidence = written[actor.id]["evidence"]
+            source = "the cache (offline)" if api.offline else f"Wikidata's API at {api.base_url} (through the cache)"
+            if not proposal.candidates:
+                out[actor.id] = NewActorLink("no candidate", f"no item found by {source}", evidence)
+                continue
+            out[actor.id] = NewActorLink(
+                "candidates",
+                f"{len(proposal.candidates)} candidate(s) from {source}; review in {PROPOSALS_FILE}, "
+                "which holds each one's ready-made `wikidata:` block",
+                evidence,
+                [{"id": c.qid, "label": c.label, "description": c.description, "matches": c.matches,
+                  "class_fit": c.class_fit} for c in proposal.candidates])
+    finally:
+        api.cache.save()
+        if written:
+            try:
+                existing = _read_proposals(proposals_file)
+            except LinkError as e:
+                # A file a person is editing is never overwritten; the candidates stay in the proposal.
+                for actor_id in written:
+                    if actor_id in out:
+                        out[actor_id].detail += f" (not added to {PROPOSALS_FILE}: {e})"
+            else:
+                existing.update(written)
+                _write_proposals(proposals_file, existing)
+    return out
 
 
 HEADER = """\

@@ -62,6 +62,9 @@ class Relation:
     tie: str              # "cooperative", "hostile" or "other" (from ak:cooperativeTie / ak:hostileTie)
     symmetric: bool       # owl:SymmetricProperty: no direction to draw or to read
     ancestors: frozenset  # local names of every ak: super-property, transitively
+    # The ak: relation that declares itself owl:inverseOf this one (proxyOf → hasProxy): a statement
+    # with this relation is the same fact as one with that relation turned around. None otherwise.
+    inverse_of: str | None = None
 
 
 @lru_cache(maxsize=4)
@@ -84,7 +87,8 @@ def relations(ontology_file: Path | None = None) -> dict[str, Relation]:
         ancestors = frozenset(filter(None, (local(a) for a in graph.transitive_objects(prop, RDFS.subPropertyOf)
                                             if a != prop)))
         tie = "cooperative" if "cooperativeTie" in ancestors else "hostile" if "hostileTie" in ancestors else "other"
-        out[name] = Relation(name, tie, (prop, RDF.type, OWL.SymmetricProperty) in graph, ancestors)
+        inverse_of = next(filter(None, (local(s) for s in graph.subjects(OWL.inverseOf, prop))), None)
+        out[name] = Relation(name, tie, (prop, RDF.type, OWL.SymmetricProperty) in graph, ancestors, inverse_of)
     return out
 
 

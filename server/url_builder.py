@@ -36,3 +36,16 @@ def iri_of(path: str) -> str:
 
 def download_url(name: str) -> str:
     return f"/download/{name}"
+
+
+def actor_key(iri: str) -> str | None:
+    """The name of an actor in the site's URLs (Iran for …/id/Iran), or None if it is not one of ours."""
+    space = site().iris.base + "id/"
+    key = iri[len(space):] if iri.startswith(space) else ""
+    return key if key and "/" not in key and "#" not in key else None
+
+
+def pair_url(a: str, b: str) -> str | None:
+    """The pair page of two actors (/pair/Iran/Iraq), in the order given; None unless both are ours."""
+    ka, kb = actor_key(a), actor_key(b)
+    return f"/pair/{ka}/{kb}" if ka and kb and ka != kb else None

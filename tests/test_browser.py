@@ -154,8 +154,8 @@ def test_the_time_control_redraws_the_network_without_script_and_with(site_url):
             page.wait_for_url("**/id/Iran.html?year=1985")
             assert page.locator("#year-output").inner_text() == "1985"
             in_1985 = ties(page)
-            assert "Iran → Iraq (hostility)" in in_1985 and "Iran → Iraq (alliance)" not in in_1985
-            assert "Iran → Iraq (alliance)" in every and in_1985 < every
+            assert "Iran – Iraq (hostility)" in in_1985 and "Iran – Iraq (alliance)" not in in_1985
+            assert "Iran – Iraq (alliance)" in every and in_1985 < every
             context.close()
         browser.close()
 

@@ -156,3 +156,104 @@ def test_unknown_and_already_linked_actors(corpus):
     result = link(corpus, "--offline", "Iraq")
     assert result.exit_code == 0
     assert "Iraq: already linked to Q796; nothing proposed" in result.output
+
+
+# -- `alliance-kg propose`: new actors of a document go through the same path ---------------------
+ARTICLE = """Iran and its partners
+
+Iran supports Hezbollah with weapons and money. Iran also backs the Nowhere Front in the region.
+"""
+
+
+@pytest.fixture()
+def article(tmp_path):
+    """A corpus whose actors.yaml knows Iran only, and a document naming two actors it does not know."""
+    root = tmp_path / "corpus"
+    assert CliRunner().invoke(main, ["init", str(root)]).exit_code == 0
+    (root / "actors.yaml").write_text("actors:\n  - id: Iran\n    class: State\n    label: Iran\n", encoding="utf-8")
+    text = tmp_path / "article.txt"
+    text.write_text(ARTICLE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["--corpus", str(root), "add", str(text)])
+    assert result.exit_code == 0, result.output
+    return root, result.output.strip().splitlines()[-1]
+
+
+def propose_doc(root, doc_id, *args):
+    return CliRunner().invoke(main, ["--corpus", str(root), "propose", doc_id, "--force", *args])
+
+
+def proposed_actors(root, doc_id) -> dict:
+    data = yaml.safe_load((root / "proposed" / f"{doc_id}.yaml").read_text(encoding="utf-8"))
+    return {a["id"]: a for a in data["actors"]}
+
+
+def test_propose_offline_says_so_and_still_proposes(article):
+    root, doc_id = article
+    result = propose_doc(root, doc_id)
+    assert result.exit_code == 0, result.output
+    assert "wikidata: offline, candidates from the cache only (--wikidata asks the API)" in result.output
+    actors = proposed_actors(root, doc_id)
+    assert sorted(actors) == ["Hezbollah", "Nowhere_Front"]
+    for actor in actors.values():
+        assert actor["wikidataCandidates"]["status"] == "offline"
+        assert "no answer for" in actor["wikidataCandidates"]["detail"]
+        assert "candidates" not in actor["wikidataCandidates"]
+    assert "wikidata: Hezbollah: offline: no answer for 'Hezbollah' in the cache" in result.output
+    assert not (root / "proposed" / "wikidata-links.yaml").exists()
+
+
+def test_propose_asks_the_api_through_the_link_path(article):
+    root, doc_id = article
+    before = (root / "actors.yaml").read_bytes()
+    with WikidataApiStandIn() as api:
+        result = propose_doc(root, doc_id, "--api", api.url)
+    assert result.exit_code == 0, result.output
+    assert (root / "actors.yaml").read_bytes() == before
+    searched = [r["params"]["search"] for r in api.requests if r["params"]["action"] == "wbsearchentities"]
+    assert searched == ["Hezbollah", "Nowhere Front"]                  # the new actors only, not Iran
+
+    actors = proposed_actors(root, doc_id)
+    hezbollah = actors["Hezbollah"]["wikidataCandidates"]
+    assert hezbollah["status"] == "candidates"
+    assert [c["id"] for c in hezbollah["candidates"]] == ["Q41053"]
+    assert hezbollah["candidates"][0]["matches"] == ["Hezbollah"]
+    assert hezbollah["evidence"] == "proposed/wikidata/Hezbollah.json"
+    assert actors["Nowhere_Front"]["wikidataCandidates"]["status"] == "no candidate"
+
+    # The same files `alliance-kg link` writes: the saved answers, and a ready block for review.
+    evidence = json.loads((root / "proposed" / "wikidata" / "Hezbollah.json").read_text(encoding="utf-8"))
+    assert evidence["requests"][0]["response"]["search"][0]["id"] == "Q41053"
+    links = proposals(root)
+    assert sorted(links) == ["Hezbollah", "Nowhere_Front"]
+    assert links["Hezbollah"]["candidates"][0]["wikidata"]["id"] == "Q41053"
+
+    # Accepting the claim adds the actor without any QID: a person copies the block after checking it.
+    result = CliRunner().invoke(main, ["--corpus", str(root), "accept", doc_id, "--all"])
+    assert result.exit_code == 0, result.output
+    curated = {a["id"]: a for a in yaml.safe_load((root / "actors.yaml").read_text(encoding="utf-8"))["actors"]}
+    assert set(curated["Hezbollah"]) == {"id", "class", "label"}
+    assert CliRunner().invoke(main, ["--corpus", str(root), "validate"]).exit_code == 0
+
+
+def test_propose_offline_after_an_online_run_uses_the_cache(article):
+    root, doc_id = article
+    with WikidataApiStandIn() as api:
+        assert propose_doc(root, doc_id, "--api", api.url).exit_code == 0
+    result = propose_doc(root, doc_id)                                  # the stand-in is gone
+    assert result.exit_code == 0, result.output
+    hezbollah = proposed_actors(root, doc_id)["Hezbollah"]["wikidataCandidates"]
+    assert hezbollah["status"] == "candidates" and "the cache (offline)" in hezbollah["detail"]
+    assert hezbollah["candidates"][0]["id"] == "Q41053"
+
+
+def test_propose_with_the_api_unreachable_still_proposes(article):
+    root, doc_id = article
+    result = propose_doc(root, doc_id, "--api", f"http://127.0.0.1:{free_port()}/w/api.php")
+    assert result.exit_code == 0, result.output
+    actors = proposed_actors(root, doc_id)
+    first = actors["Hezbollah"]["wikidataCandidates"]
+    assert first["status"] == "unreachable" and "is unreachable" in first["detail"]
+    # after one failure the others are answered from the cache only, not tried again
+    assert actors["Nowhere_Front"]["wikidataCandidates"]["status"] == "offline"
+    data = yaml.safe_load((root / "proposed" / f"{doc_id}.yaml").read_text(encoding="utf-8"))
+    assert [c["object"] for c in data["claims"]] == ["Hezbollah", "Nowhere_Front"]

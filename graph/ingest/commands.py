@@ -10,11 +10,12 @@ from pathlib import Path
 from alliance_kg.graph.anchor import occurrences
 from alliance_kg.graph.clean import read_source
 from alliance_kg.graph.corpus import Corpus
-from alliance_kg.graph.curation import BuildError, ClaimRecord, load_actors, load_claims, load_documents
+from alliance_kg.graph.curation import ActorRecord, BuildError, ClaimRecord, Origin, load_actors, load_claims, load_documents
 from alliance_kg.graph.ingest import review, yamlio
 from alliance_kg.graph.ingest.add import Added, add_document
 from alliance_kg.graph.ingest.gazetteer import Gazetteer
 from alliance_kg.graph.ingest.propose import Document, proposal_yaml, propose
+from alliance_kg.graph.link import CACHE_FILE, DEFAULT_API, ApiCache, LinkError, NewActorLink, WikidataApi, link_new_actors
 
 
 def review_paths(corpus: Corpus) -> review.Paths:
@@ -49,9 +50,37 @@ def without_curated(result: dict, text: str, curated: list[ClaimRecord]) -> dict
     return dict(result, claims=kept, actors=[a for a in result["actors"] if a["id"] in used])
 
 
-def run_propose(corpus: Corpus, doc_id: str, force: bool = False) -> tuple[Path, dict]:
+def wikidata_for_new_actors(corpus: Corpus, result: dict, api_url: str | None = None, online: bool = False,
+                            cache_file: Path | None = None) -> dict[str, NewActorLink]:
+    """Wikidata candidates for the actors a proposal introduces, through `alliance-kg link`'s path.
+
+    Offline (the default) they come from the link cache only; `online` asks the API (`api_url`, else
+    Wikidata's). Each proposed actor gets a `wikidataCandidates` entry saying what was found or why
+    nothing was: the proposal itself never fails for want of Wikidata."""
+    records = [ActorRecord(a["id"], a["class"], a["label"], list(a.get("altLabels", [])), None, None, None,
+                           Origin(corpus.actors_file, 1)) for a in result["actors"]]
+    if not records:
+        return {}
+    try:
+        cache = ApiCache(cache_file or corpus.proposed_dir / CACHE_FILE)
+    except LinkError as e:
+        found = {r.id: NewActorLink("error", f"{e}; not looked up") for r in records}
+    else:
+        api = WikidataApi(cache, api_url or DEFAULT_API, offline=not online)
+        try:
+            found = link_new_actors(records, corpus.proposed_dir, api)
+        finally:
+            api.close()
+    for actor in result["actors"]:
+        if actor["id"] in found:
+            actor[review.WIKIDATA_CANDIDATES] = found[actor["id"]].as_yaml()
+    return found
+
+
+def run_propose(corpus: Corpus, doc_id: str, force: bool = False, wikidata_api: str | None = None,
+                wikidata_online: bool = False, wikidata_cache: Path | None = None) -> tuple[Path, dict]:
     """Draft the claims of one document into proposed/<doc_id>.yaml (refusing to overwrite a review
-    in progress unless forced)."""
+    in progress unless forced). New actors carry Wikidata candidates (see wikidata_for_new_actors)."""
     documents = {d.id: d for d in load_documents(corpus.documents_file)}
     if doc_id not in documents:
         raise BuildError(f"{corpus.display(corpus.documents_file)}: no document {doc_id!r} (add it first with `alliance-kg add`)")
@@ -67,5 +96,6 @@ def run_propose(corpus: Corpus, doc_id: str, force: bool = False) -> tuple[Path,
     if claims_file.exists():
         result = without_curated(result, source.text, load_claims(claims_file, documents, actors))
     corpus.proposed_dir.mkdir(parents=True, exist_ok=True)
+    result["wikidata"] = wikidata_for_new_actors(corpus, result, wikidata_api, wikidata_online, wikidata_cache)
     yamlio.write_atomic(target, proposal_yaml(result))
     return target, result

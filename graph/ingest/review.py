@@ -18,6 +18,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from alliance_kg.graph.ingest import yamlio
 
 PROPOSER_KEYS = ("confidence", "cue")
+# The key of a proposed actor that carries its Wikidata candidates: for the reviewer only, never
+# copied into actors.yaml (a QID is published only after a person checked it and copied its block).
+WIKIDATA_CANDIDATES = "wikidataCandidates"
 
 
 class ReviewError(Exception):
@@ -130,7 +133,8 @@ def accept(paths: Paths, doc_id: str, claim_ids: list[str] | None = None, take_a
             if not isinstance(aid, str) or aid in known:
                 continue
             if aid in proposed_actors:
-                actor_list.append(proposed_actors[aid])
+                actor_list.append(CommentedMap((k, v) for k, v in proposed_actors[aid].items()
+                                               if k != WIKIDATA_CANDIDATES))
                 known.add(aid)
                 outcome.actors_added.append(aid)
             elif side == "subject":

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from alliance_kg.server.app import site
 from alliance_kg.server.network.layout import force_layout
-from alliance_kg.server.network.query import TIE_KINDS, Network, in_year, load_network, load_ties, years
+from alliance_kg.server.network.query import TIE_KINDS, Network, in_year, load_network, load_ties, relation_name, tie_of, years
 from alliance_kg.server.network.svg import render
 
 OVERVIEW_SIZE = (1200, 820)
@@ -51,18 +51,27 @@ def _overview_positions(version: str) -> dict:
     return force_layout(sorted(network.labels), network.edges, width, height - 90)
 
 
+def shown(year: int | None) -> str:
+    """What a picture shows, in words (under it on the page, and sent with a picture on its own)."""
+    if year is None:
+        return "Shown: every tie, whenever it held."
+    present = ", and those stated without a date (the documents' present)" if year == time_span()[1] else ""
+    return f"Shown: the ties that claims date to {year}{present}."
+
+
 @lru_cache(maxsize=128)
-def _overview(version: str, year: int | None) -> str:
+def _overview(version: str, year: int | None, standalone: bool) -> str:
     width, height = OVERVIEW_SIZE
     title = "The alliance network of all actors" + (f" in {year}" if year is not None else "")
-    return render(_in(_network(version), year), _overview_positions(version), width, height, title)
+    return render(_in(_network(version), year), _overview_positions(version), width, height, title,
+                  shown=shown(year) if standalone else None)
 
 
-def overview_svg(year: int | None = None) -> str:
-    return _overview(site().dataset.version, year)
+def overview_svg(year: int | None = None, standalone: bool = False) -> str:
+    return _overview(site().dataset.version, year, standalone)
 
 
-def neighbourhood_svg(iri: str, year: int | None = None) -> str:
+def neighbourhood_svg(iri: str, year: int | None = None, standalone: bool = False) -> str:
     network = _network(site().dataset.version)
     edges = [e for e in network.edges if iri in (e.source, e.target)]
     order = [key for key, *_ in TIE_KINDS]
@@ -83,7 +92,28 @@ def neighbourhood_svg(iri: str, year: int | None = None) -> str:
     local = _in(Network(network.labels, network.kinds, edges), year)
     label = network.labels.get(iri, iri)
     title = f"Who {label} backs, who backs it, who it fights" + (f", in {year}" if year is not None else "")
-    return render(local, positions, width, height, title, highlight=iri)
+    return render(local, positions, width, height, title, highlight=iri, shown=shown(year) if standalone else None)
+
+
+@lru_cache(maxsize=4)
+def _relations(version: str) -> list[dict]:
+    network = _network(version)
+    drawn = sorted({(e.relation, e.kind) for e in network.edges})
+    rows = site().engine.select(
+        "SELECT ?p ?label WHERE { VALUES ?p { " + " ".join(f"<{p}>" for p, _ in drawn) + " } "
+        "?p <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(langMatches(lang(?label), 'en')) }")
+    labels = {r["p"].value: r["label"].value for r in rows}
+    ties = ("cooperative", "hostile", "other")
+    return sorted(({"name": relation_name(p), "iri": p, "label": labels.get(p, relation_name(p)), "tie": tie_of(p),
+                    "kind": kind} for p, kind in drawn),
+                  key=lambda r: (ties.index(r["tie"]), r["label"]))
+
+
+def relations_drawn() -> list[dict]:
+    """The relations the pictures draw: each one's short name (an arc's data-rel), IRI, label, whether
+    the ontology calls it cooperative, hostile or other, and the kind of tie it is coloured as. The
+    page's script builds its filters from this list."""
+    return _relations(site().dataset.version)
 
 
 def parse_year(raw: str | None) -> int | None:

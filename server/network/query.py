@@ -1,14 +1,16 @@
 """Which ties the network shows: actors and the relations between them, read from the dataset.
 
-Kinds of tie group relations for the legend; whether a tie has a direction is the ontology's word
-(owl:SymmetricProperty), read through graph/vocabulary.py.
+Kinds of tie group relations for the legend's colours; whether a tie has a direction
+(owl:SymmetricProperty) and whether it is cooperative, hostile or other (ak:cooperativeTie,
+ak:hostileTie) is the ontology's word, read through graph/vocabulary.py. Each edge keeps its relation,
+so a reader can filter the picture by relation.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from alliance_kg.graph.vocabulary import is_symmetric
+from alliance_kg.graph.vocabulary import is_symmetric, relations
 from alliance_kg.server.app import site
 
 # Kinds of tie, in legend order: (key, legend text, colour, relations as ontology local names).
@@ -34,6 +36,18 @@ class Edge:
     target: str
     kind: str
     directed: bool
+    relation: str = ""               # the property's IRI
+
+
+def relation_name(iri: str) -> str:
+    """The short name a relation goes by in the picture: its local name (memberOf, subOrganizationOf)."""
+    return re.split(r"[#/]", iri)[-1]
+
+
+def tie_of(iri: str) -> str:
+    """cooperative, hostile or other, as the ontology classifies the relation (other if not ours)."""
+    relation = relations().get(relation_name(iri))
+    return relation.tie if relation is not None and iri.startswith(str(site().iris.ONT)) else "other"
 
 
 @dataclass
@@ -53,18 +67,33 @@ def _kind_of_relation() -> dict[str, tuple[str, bool]]:
     return table
 
 
-def load_network() -> Network:
-    relations = _kind_of_relation()
+def _edge(source: str, relation: str, target: str, kinds: dict[str, tuple[str, bool]]) -> Edge:
+    """One fact as one edge, however it was stated: a relation that the ontology names as the inverse
+    of another (proxyOf of hasProxy) is turned around into that one, and a symmetric relation's two
+    ends are put in order, so that A proxyOf B and B hasProxy A, or A alliedWith B and B alliedWith A,
+    are drawn once."""
     ont = str(site().iris.ONT)
-    values = " ".join(f"<{r}>" for r in relations)
+    known = relations().get(relation_name(relation)) if relation.startswith(ont) else None
+    if known is not None and known.inverse_of and ont + known.inverse_of in kinds:
+        source, relation, target = target, ont + known.inverse_of, source
+    kind, directed = kinds[relation]
+    if not directed and target < source:
+        source, target = target, source
+    return Edge(source, target, kind, directed, relation)
+
+
+def load_network() -> Network:
+    relation_kinds = _kind_of_relation()
+    ont = str(site().iris.ONT)
+    values = " ".join(f"<{r}>" for r in relation_kinds)
     # "a/subClassOf*" written as its zero-length and one-or-more halves: the same answer, and one that
     # Virtuoso gets right too (it drops zero-length matches of `*` from a variable start).
     actor = f"{{ ?x a <{ont}Actor> }} UNION {{ ?x a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>+ <{ont}Actor> }}"
     rows = site().engine.select(f"""
       SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o .
         {actor.replace("?x", "?s")} {actor.replace("?x", "?o")} }}""")
-    edges = sorted({Edge(r["s"].value, r["o"].value, *relations[r["p"].value]) for r in rows
-                    if r["s"].value != r["o"].value}, key=lambda e: (e.source, e.target, e.kind))
+    edges = sorted({_edge(r["s"].value, r["p"].value, r["o"].value, relation_kinds) for r in rows
+                    if r["s"].value != r["o"].value}, key=lambda e: (e.source, e.target, e.kind, e.relation))
     nodes = sorted({e.source for e in edges} | {e.target for e in edges})
     classes = site().engine.select(f"""
       SELECT ?x ?label ?class WHERE {{ VALUES ?x {{ {' '.join(f'<{n}>' for n in nodes)} }}
@@ -105,9 +134,9 @@ def _year(term) -> int | None:
 
 
 def load_ties() -> list[Tie]:
-    relations = _kind_of_relation()
+    relation_kinds = _kind_of_relation()
     ont = str(site().iris.ONT)
-    values = " ".join(f"<{r}>" for r in relations)
+    values = " ".join(f"<{r}>" for r in relation_kinds)
     rows = site().engine.select(f"""
       PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX time: <http://www.w3.org/2006/time#>
       SELECT DISTINCT ?claim ?s ?p ?o ?t ?begin ?end WHERE {{ VALUES ?p {{ {values} }}
@@ -115,9 +144,9 @@ def load_ties() -> list[Tie]:
         OPTIONAL {{ ?claim <{ont}validDuring> ?t
                     OPTIONAL {{ ?t time:hasBeginning/time:inXSDgYear ?begin }}
                     OPTIONAL {{ ?t time:hasEnd/time:inXSDgYear ?end }} }} }}""")
-    ties = {Tie(Edge(r["s"].value, r["o"].value, *relations[r["p"].value]), "t" in r,
+    ties = {Tie(_edge(r["s"].value, r["p"].value, r["o"].value, relation_kinds), "t" in r,
                 _year(r.get("begin")), _year(r.get("end"))) for r in rows if r["s"].value != r["o"].value}
-    return sorted(ties, key=lambda t: (t.edge.source, t.edge.target, t.edge.kind, t.begin or 0, t.end or 0))
+    return sorted(ties, key=lambda t: (t.edge.source, t.edge.target, t.edge.kind, t.edge.relation, t.begin or 0, t.end or 0))
 
 
 def years(ties: list[Tie], present: int) -> tuple[int, int]:
@@ -134,4 +163,4 @@ def in_year(network: Network, ties: list[Tie], year: int, present: int) -> Netwo
     edges = {t.edge for t in ties if t.edge in drawn and t.holds_in(year, present)}
     if year == present:
         edges |= drawn - claimed
-    return Network(network.labels, network.kinds, sorted(edges, key=lambda e: (e.source, e.target, e.kind)))
+    return Network(network.labels, network.kinds, sorted(edges, key=lambda e: (e.source, e.target, e.kind, e.relation)))
