@@ -256,8 +256,15 @@ def create_app(config: ServerConfig | None = None, curate: Corpus | None = None)
     from alliance_kg.server import finding
 
     the_site.warmers.append(finding.warm)
-    # The first version is prepared beside the first requests (which wait for it only if they need it).
-    threading.Thread(target=the_site.warm, args=(the_site.snapshot(),), name="alliance-kg-warm", daemon=True).start()
+
+    def prepare() -> None:
+        # The first version is prepared beside the first requests (which wait for it only if they need
+        # it), and the page templates compiled once, as a reload finds them.
+        for name in app.jinja_env.list_templates():
+            app.jinja_env.get_template(name)
+        the_site.warm(the_site.snapshot())
+
+    threading.Thread(target=prepare, name="alliance-kg-warm", daemon=True).start()
     the_site.watch(config.reload_interval)
     if curate is not None:
         from alliance_kg.server.views import curate as curate_views

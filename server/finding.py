@@ -184,6 +184,7 @@ def warm(snapshot) -> None:
     swaps the version in): the first facet page after a reload is then as fast as any other."""
     t = table(snapshot)
     t.by_subject, t.by_object    # noqa: B018 (laid out now, not on the first entity page)
+    _answer(Selection(), t)      # the claims browser's landing page: every claim, every facet counted
 
 
 def all_rows() -> list[Row]:
@@ -302,14 +303,14 @@ class FacetValue:
 ANSWERS_KEPT = 256   # facet states remembered per version: shared links and paging hit them again
 
 
-def _answer(selection: Selection) -> tuple[list[Row], dict[str, dict[str, int]]]:
+def _answer(selection: Selection, t: Table | None = None) -> tuple[list[Row], dict[str, dict[str, int]]]:
     """The rows a selection keeps, and for each facet how many rows each value would keep.
 
     One pass: a row that meets every constraint counts for every facet; a row that fails exactly one
     constraint counts only for that constraint's facet (choosing another value there could keep it);
     a row that fails two counts nowhere.
     """
-    t = table()
+    t = t or table()
     key = tuple(selection.params())
     with t.lock:
         cached = t.answers.get(key)
