@@ -72,6 +72,7 @@ def measure(build_dir: Path, corpus: str, repeat: int) -> list[dict]:
                     warm.append(time.perf_counter() - started)
             warm.sort()
             rows.append({"corpus": corpus, "what": name, "urls": len(urls), "cold max": max(cold) * 1000,
+                         "slowest cold": urls[cold.index(max(cold))],
                          "warm median": statistics.median(warm) * 1000,
                          "warm p95": warm[int(0.95 * (len(warm) - 1))] * 1000})
     finally:
@@ -106,6 +107,8 @@ def main() -> None:
             for row in measure(build_dir, name, args.repeat):
                 print(f"| {row['corpus']} | {claims} | {row['what']} | {row['urls']} | {row['cold max']:.1f} ms | "
                       f"{row['warm median']:.1f} ms | {row['warm p95']:.1f} ms |", flush=True)
+                if row["urls"] > 1:
+                    print(f"<!-- slowest cold: {row['slowest cold']} -->", flush=True)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,6 +105,9 @@ class Site:
         self._stop = threading.Event()
         self._watcher: threading.Thread | None = None
         self.reloads = 0
+        # Work a version's pages need before they can answer (the facet table): done for a new version
+        # before it goes live, so the first request after a reload pays none of it.
+        self.warmers: list[Callable[[Snapshot], None]] = []
 
     # -- the snapshot of a request ---------------------------------------------------------------
     def pin(self) -> Snapshot:
@@ -154,6 +158,7 @@ class Site:
             return False
         try:
             fresh.engine.ready()    # swapped in with its query workers loaded: no request waits for them
+            self.warm(fresh)        # and its derived tables (Site.warmers) prepared
         except BaseException:
             fresh.release()
             raise
@@ -161,6 +166,13 @@ class Site:
         self.reloads += 1
         log.info("now serving dataset version %s", fresh.version)
         return True
+
+    def warm(self, snapshot: Snapshot) -> None:
+        for warmer in self.warmers:
+            try:
+                warmer(snapshot)
+            except Exception:     # a page will try again, and answer its own error if it must
+                log.exception("could not prepare dataset version %s ahead of its requests", snapshot.version)
 
     def request_reload(self) -> None:
         """Ask the watcher to look now (safe from a signal handler: it only sets an event)."""
@@ -245,8 +257,20 @@ def create_app(config: ServerConfig | None = None, curate: Corpus | None = None)
         the_site.unpin()
 
     http.install(app)
-    the_site.watch(config.reload_interval)
     register_views(app)
+    from alliance_kg.server import finding
+
+    the_site.warmers.append(finding.warm)
+
+    def prepare() -> None:
+        # The first version is prepared beside the first requests (which wait for it only if they need
+        # it), and the page templates compiled once, as a reload finds them.
+        for name in app.jinja_env.list_templates():
+            app.jinja_env.get_template(name)
+        the_site.warm(the_site.snapshot())
+
+    threading.Thread(target=prepare, name="alliance-kg-warm", daemon=True).start()
+    the_site.watch(config.reload_interval)
     if curate is not None:
         from alliance_kg.server.views import curate as curate_views
 

@@ -173,8 +173,11 @@ RELATION_WORDS = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "is a"}
 def inferred_about(iri: str) -> list[Inferred]:
     rows = site().engine.select(_prefixes() + f"""
       SELECT ?s ?sLabel ?p ?pLabel ?o ?oLabel ?rule WHERE {{
-        GRAPH ?g {{ ?r a ak:Inference ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ak:rule ?rule }}
-        FILTER(?s = <{iri}> || ?o = <{iri}>)
+        # the entity bound in each branch: the records are found through the index, not all filtered
+        {{ GRAPH ?g {{ ?r rdf:subject <{iri}> ; a ak:Inference ; rdf:predicate ?p ; rdf:object ?o ; ak:rule ?rule }}
+           BIND(<{iri}> AS ?s) }}
+        UNION {{ GRAPH ?g {{ ?r rdf:object <{iri}> ; a ak:Inference ; rdf:predicate ?p ; rdf:subject ?s ; ak:rule ?rule }}
+                 BIND(<{iri}> AS ?o) }}
         OPTIONAL {{ ?s rdfs:label ?sLabel }} OPTIONAL {{ ?p rdfs:label ?pLabel }} OPTIONAL {{ ?o rdfs:label ?oLabel }}
       }} ORDER BY ?pLabel ?sLabel ?oLabel""", graphs="all")
     # One row per sentence a reader sees: a fact derived twice (two records or two rules), or through

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from alliance_kg.graph.vocabulary import PREFIXES, relations
 from alliance_kg.server.app import site
@@ -61,8 +62,8 @@ def _local(iri: str, base: str) -> str:
     return iri[len(base):] if iri.startswith(base) else iri
 
 
-def relation_key(iri: str) -> str:
-    ont = str(site().iris.ONT)
+def relation_key(iri: str, ontology: str | None = None) -> str:
+    ont = ontology or str(site().iris.ONT)
     if iri.startswith(ont):
         return iri[len(ont):]
     for prefix, namespace in PREFIXES.items():
@@ -78,17 +79,20 @@ def relation_iri(key: str) -> str:
     return str(site().iris.ONT) + key
 
 
-def _load() -> list[Row]:
-    """Every claim of the request's version, from the claims table the build writes into the search index."""
+def _load(snapshot) -> list[Row]:
+    """Every claim of a snapshot's version, from the claims table the build writes into the search index."""
     from alliance_kg.server.search import index
 
-    iris = site().iris
-    idspace, docspace = iris.base + "id/", iris.base + "document/"
+    iris = snapshot.iris
+    idspace, docspace, ontology = iris.base + "id/", iris.base + "document/", str(iris.ONT)
     ties = relations()
+    keys: dict[str, str] = {}
     out = []
     for (iri, label, s, s_label, p, p_label, o, o_is_iri, o_label, modality, polarity, doc, doc_title, time,
-         begin, end) in index().claims():
-        key = relation_key(p)
+         begin, end) in index(snapshot.dataset).claims():
+        key = keys.get(p)
+        if key is None:
+            key = keys[p] = relation_key(p, ontology)
         relation = ties.get(key)
         out.append(Row(
             iri=iri, label=label, subject=s, subject_key=_local(s, idspace), subject_label=s_label or s,
@@ -108,44 +112,79 @@ class Table:
     def __init__(self, rows: list[Row]):
         self.rows = rows
         self.columns = {name: [get(r) for r in rows] for name, get in FACETS.items()}
-        self.labels: dict[str, dict[str, str]] = {name: {} for name in FACETS}
-        for r in rows:
-            for name in FACETS:
-                self.labels[name].setdefault(FACETS[name](r), _facet_label(name, r))
+        # A value's label, from its first row (reversed: the first row's entry is written last).
+        self.labels: dict[str, dict[str, str]] = {
+            "relation": {r.relation_key: r.relation_label for r in reversed(rows)},
+            "subject": {r.subject_key: r.subject_label for r in reversed(rows)},
+            "object": {r.object_key: r.object_label for r in reversed(rows)},
+            "document": {r.document_key: r.document_title for r in reversed(rows)}}
+        for name in FACETS.keys() - self.labels.keys():
+            self.labels[name] = {v: v for v in set(self.columns[name])}
         self.ties = {(r.relation_key, r.tie) for r in rows}
-        # An entity page's two lists: claims by subject and by object (a claim of an actor about itself
-        # is among what it does only), each in the order a reader scans them: relation, then the other actor.
         self.by_iri = {r.iri: r for r in rows}
-        self.by_document: dict[str, list[Row]] = {}
-        for r in sorted(rows, key=lambda r: (r.relation_label, r.subject_label, r.object_label, r.iri)):
-            self.by_document.setdefault(r.document, []).append(r)
-        self.by_subject: dict[str, list[Row]] = {}
-        self.by_object: dict[str, list[Row]] = {}
-        for r in sorted(rows, key=lambda r: (r.relation_label, r.object_label, r.begin or 0, r.iri)):
-            self.by_subject.setdefault(r.subject, []).append(r)
-        for r in sorted(rows, key=lambda r: (r.relation_label, r.subject_label, r.begin or 0, r.iri)):
-            if r.object != r.subject:
-                self.by_object.setdefault(r.object, []).append(r)
         self.answers: OrderedDict[tuple, tuple] = OrderedDict()   # selection -> (rows, counts)
         self.lock = threading.Lock()
 
+    # The pages' lists, each laid out on first use (the facet page needs none of them).
+    @cached_property
+    def by_document(self) -> dict[str, list[Row]]:
+        out: dict[str, list[Row]] = {}
+        for r in sorted(self.rows, key=lambda r: (r.relation_label, r.subject_label, r.object_label, r.iri)):
+            out.setdefault(r.document, []).append(r)
+        return out
+
+    # An entity page's two lists: claims by subject and by object (a claim of an actor about itself is
+    # among what it does only), each in the order a reader scans them: relation, then the other actor.
+    @cached_property
+    def by_subject(self) -> dict[str, list[Row]]:
+        out: dict[str, list[Row]] = {}
+        for r in sorted(self.rows, key=lambda r: (r.relation_label, r.object_label, r.begin or 0, r.iri)):
+            out.setdefault(r.subject, []).append(r)
+        return out
+
+    @cached_property
+    def by_object(self) -> dict[str, list[Row]]:
+        out: dict[str, list[Row]] = {}
+        for r in sorted(self.rows, key=lambda r: (r.relation_label, r.subject_label, r.begin or 0, r.iri)):
+            if r.object != r.subject:
+                out.setdefault(r.object, []).append(r)
+        return out
+
 
 _cache: OrderedDict[str, Table] = OrderedDict()
+_loading: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
 
 
-def table() -> Table:
-    """The claims of the request's dataset version (read once per version)."""
-    version = site().dataset.version
+def table(snapshot=None) -> Table:
+    """The claims of the request's dataset version (or of `snapshot`), read once per version: requests
+    that arrive while it is being read wait for that one reading."""
+    snapshot = snapshot or site().snapshot()
+    version = snapshot.version
     with _lock:
         found = _cache.get(version)
-    if found is None:
-        found = Table(_load())
+        if found is not None:
+            return found
+        loading = _loading.setdefault(version, threading.Lock())
+    with loading:
         with _lock:
-            _cache[version] = found
-            while len(_cache) > 3:
-                _cache.popitem(last=False)
+            found = _cache.get(version)
+        if found is None:
+            found = Table(_load(snapshot))
+            with _lock:
+                _cache[version] = found
+                _loading.pop(version, None)
+                while len(_cache) > 3:
+                    _cache.popitem(last=False)
     return found
+
+
+def warm(snapshot) -> None:
+    """Read a version's claims before its first request needs them (on start and before a reload
+    swaps the version in): the first facet page after a reload is then as fast as any other."""
+    t = table(snapshot)
+    t.by_subject, t.by_object    # noqa: B018 (laid out now, not on the first entity page)
+    _answer(Selection(), t)      # the claims browser's landing page: every claim, every facet counted
 
 
 def all_rows() -> list[Row]:
@@ -264,14 +303,14 @@ class FacetValue:
 ANSWERS_KEPT = 256   # facet states remembered per version: shared links and paging hit them again
 
 
-def _answer(selection: Selection) -> tuple[list[Row], dict[str, dict[str, int]]]:
+def _answer(selection: Selection, t: Table | None = None) -> tuple[list[Row], dict[str, dict[str, int]]]:
     """The rows a selection keeps, and for each facet how many rows each value would keep.
 
     One pass: a row that meets every constraint counts for every facet; a row that fails exactly one
     constraint counts only for that constraint's facet (choosing another value there could keep it);
     a row that fails two counts nowhere.
     """
-    t = table()
+    t = t or table()
     key = tuple(selection.params())
     with t.lock:
         cached = t.answers.get(key)
@@ -337,11 +376,6 @@ def facet_counts(selection: Selection, limit: int | None = None, expand=()) -> d
             ordered[:limit] + [v for v in ordered[limit:] if v in chosen]
         out[name] = Facet([FacetValue(v, label(v), counts[v], v in chosen) for v in shown], len(ordered) - len(shown))
     return out
-
-
-def _facet_label(name: str, r: Row) -> str:
-    return {"relation": r.relation_label, "subject": r.subject_label, "object": r.object_label,
-            "document": r.document_title}.get(name, FACETS[name](r))
 
 
 def _literal(text: str) -> str:

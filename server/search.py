@@ -21,8 +21,9 @@ class SearchUnavailable(Exception):
     """The build has no search index (built before there was one): the views answer 503."""
 
 
-def index() -> SearchIndex:
-    dataset = site().dataset
+def index(dataset=None) -> SearchIndex:
+    """The reader of the request's version (or of `dataset`, a PublishedDataset)."""
+    dataset = dataset or site().dataset
     key = (str(dataset.directory), dataset.version)
     with _lock:
         reader = _readers.get(key)

@@ -27,7 +27,8 @@ PATHS = st.one_of(
     st.sampled_from(["/sparql", "/sparql/", "/", "/id/Iran", "/id/Iran.ttl", "/id/nobody", "/claim/x",
                      "/document/000_233c5097a7797f3f", "/graph/actors", "/download/dataset.nq",
                      "/download/../manifest.json", "/downloads", "/ontology", "/ontology.ttl", "/shapes.jsonld",
-                     "/.well-known/void", "/id/", "/id/%00", "/id/Iran.xyz"]),
+                     "/.well-known/void", "/id/", "/id/%00", "/id/Iran.xyz", "/q", "/q/aaaaaaaaaaaa", "/q/%00",
+                     "/text/000_233c5097a7797f3f", "/text/x", "/id/Iran.html?out=2&in=x", "/claims?page=0"]),
     st.text(alphabet="/abcdefgh.%-_~:?", min_size=1, max_size=30).map(lambda s: "/" + s.lstrip("/")))
 MEDIA = st.one_of(st.sampled_from([
     "", "*/*", "text/turtle", "application/sparql-results+json", "text/csv;q=0.5, */*;q=0.1", "text/html",
