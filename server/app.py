@@ -258,9 +258,10 @@ def create_app(config: ServerConfig | None = None, curate: Corpus | None = None)
 
     http.install(app)
     register_views(app)
-    from alliance_kg.server import finding
+    from alliance_kg.server import finding, network
 
     the_site.warmers.append(finding.warm)
+    the_site.warmers.append(lambda snapshot: network.warm(app, snapshot))
 
     def prepare() -> None:
         # The first version is prepared beside the first requests (which wait for it only if they need
