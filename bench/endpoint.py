@@ -3,7 +3,7 @@ built dataset, in one run, plus the ceiling (a constant response under the same 
 endpoint in front of a remote store (`serve --store`, loaded by `alliance-kg push`) beside the embedded one.
 
     .venv/bin/python bench/endpoint.py [--requests 1500] [--clients 8] [--seconds 15] [--virtuoso]
-                                       [--build DIR] [--skip rdflib-endpoint,ours→oxigraph]
+                                       [--build DIR] [--skip rdflib-endpoint,ours→oxigraph] [--before CMD]
 
 Before the load, our server is started alone: the seconds until its first answer and the RSS of all
 its processes (web server and query workers) are reported, and their RSS again after the load. The
@@ -150,6 +150,8 @@ def main() -> None:
     parser.add_argument("--virtuoso", action="store_true", help="also measure ours in front of Virtuoso")
     parser.add_argument("--skip", default="", help="servers not to measure, comma-separated "
                         "(rdflib-endpoint loads the whole dataset into rdflib: minutes at 100×)")
+    parser.add_argument("--before", type=Path, help="another checkout's `alliance-kg` command, measured side "
+                        "by side as 'before' (e.g. main's, for a before/after in one run)")
     args = parser.parse_args()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     if not (args.build / "manifest.json").exists():
@@ -185,6 +187,11 @@ def main() -> None:
                                                "--port", str(ports[f"ours→{name}"]), "--workers", "2",
                                                "--store", store.query_url],
                                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        if args.before:
+            ports["before"] = free_port()
+            processes.append(subprocess.Popen([str(args.before), "serve", "--build-dir", str(args.build),
+                                               "--port", str(ports["before"]), "--workers", "2"],
+                                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         if "rdflib-endpoint" in skip:
             del ports["rdflib-endpoint"]
         else:
@@ -198,7 +205,7 @@ def main() -> None:
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         processes.append(subprocess.Popen([sys.executable, "-c", CONSTANT_APP, str(ports["ceiling"])],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        paths = {"alliance-kg": "/sparql", "rdflib-endpoint": "/", "oxigraph": "/query", "ceiling": "/",
+        paths = {"alliance-kg": "/sparql", "before": "/sparql", "rdflib-endpoint": "/", "oxigraph": "/query", "ceiling": "/",
                  **{f"ours→{name}": "/sparql" for name, _ in backends}}
         for name, port in ports.items():
             if name == "alliance-kg":
@@ -220,7 +227,7 @@ def main() -> None:
                 queries = [template.format(actor=everyone[i % len(everyone)]) + f" # request {i}"
                            for i in range(args.requests)] if mode == "uncached" \
                     else [template.format(actor=ID + "Iran")]
-                for server in [p for p in ("alliance-kg", "rdflib-endpoint", "oxigraph") if p in ports] + \
+                for server in [p for p in ("alliance-kg", "before", "rdflib-endpoint", "oxigraph") if p in ports] + \
                         [f"ours→{n}" for n, _ in backends]:
                     r = load(ports[server], paths[server], queries, args.requests, args.clients, args.seconds)
                     results[(qname, mode, server)] = r
@@ -233,7 +240,7 @@ def main() -> None:
         for qname in QUERIES:
             ours_rps = results[(qname, "uncached", "alliance-kg")]["rps"]
             ratios[qname] = {other: ours_rps / results[(qname, "uncached", other)]["rps"]
-                             for other in ("rdflib-endpoint", "oxigraph") if (qname, "uncached", other) in results}
+                             for other in ("before", "rdflib-endpoint", "oxigraph") if (qname, "uncached", other) in results}
             ratios[qname]["ceiling"] = ours_rps / ceiling["rps"]
             print(f"- {qname}: " + ", ".join(f"{v:.2f}× {k}" for k, v in ratios[qname].items()))
         if backends:
