@@ -106,7 +106,8 @@ def _cost(r: _Reader, max_degree: int) -> int | None:
             streaming = False
         while r.peek()[1] not in ("{",) and not (r.peek()[0] == "word" and r.peek()[1].upper() == "WHERE"):
             if r.peek()[1] == "(":
-                streaming = streaming and not (set(r.balanced().split()) & AGGREGATES)
+                expression = set(r.balanced().split())   # read whatever `streaming` already is
+                streaming = streaming and not (expression & AGGREGATES)
                 continue
             kind, value = r.take()
             if not (kind == "var" or value == "*"):
