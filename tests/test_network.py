@@ -111,19 +111,19 @@ def test_the_relations_drawn_are_classified_by_the_ontology(client):
     assert named <= {d["name"] for d in drawn} and all(d["label"] for d in drawn)
 
 
-def test_a_version_is_laid_out_before_its_first_page(app):
-    """The warmer lays out the network of a version as a Site warmer (on start and before a reload's swap):
-    the home page of that version then draws from the cache instead of querying and laying out."""
+def test_a_version_s_network_is_read_before_its_first_page(app):
+    """The warmer reads the network of a version as a Site warmer (on start and before a reload's swap):
+    an entity page of that version then draws from the cache instead of querying the whole network."""
     from alliance_kg.server import network
 
     site = app.extensions["alliance_kg"]
     snapshot = site.snapshot()
-    network._overview.cache_clear()
     network._network.cache_clear()
+    network._ties.cache_clear()
     network.warm(app, snapshot)
-    assert network._network.cache_info().currsize == 1
-    misses = network._overview.cache_info().misses
-    assert app.test_client().get("/", headers={"Accept": "text/html"}).status_code == 200
-    assert network._overview.cache_info().misses == misses        # the page's picture was already drawn
-    assert snapshot.acquire()                                       # the warmer's pin was released, not kept closed
+    assert network._network.cache_info().currsize == 1 and network._ties.cache_info().currsize == 1
+    misses = network._network.cache_info().misses
+    assert app.test_client().get("/id/Iran.html").status_code == 200
+    assert network._network.cache_info().misses == misses        # the page's network was already read
+    assert snapshot.acquire()                                      # the warmer's pin was released, not kept closed
     snapshot.release()

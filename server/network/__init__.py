@@ -74,14 +74,16 @@ def overview_svg(year: int | None = None, standalone: bool = False) -> str:
 
 
 def warm(app, snapshot) -> None:
-    """Read and lay out a version's network before its first page needs it (on start, and before a
-    reload swaps it in; a Site warmer): at 100x the first entity page of a version spent about 5 s here.
+    """Read a version's network before its first page needs it (on start, and before a reload swaps it
+    in; a Site warmer): at 100x the first entity page of a version spent about 5 s in these queries.
+    Only the queries: the overview's layout grows with the square of the actors and holds the GIL, so
+    warming it would stall every other request while it runs (the home page lays it out on first use).
     The network's queries read the request's pinned snapshot, so the version is pinned as a request's is."""
     with app.test_request_context():
         if not snapshot.acquire():          # closed meanwhile: nothing to prepare
             return
         g.alliance_kg_snapshot = snapshot   # released by the request teardown, as a request's pin is
-        _overview(snapshot.version, None, False)
+        _network(snapshot.version)
         time_span()                         # the year control: every tie's years
 
 
