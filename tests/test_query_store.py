@@ -10,12 +10,13 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from alliance_kg.graph.store import STORE_DIR, default_graphs, max_out_degree, merged_name, service_defaults
+from alliance_kg.graph.store import STORE_DIR, default_graphs, max_out_degree, merged_name, only_published_graphs, service_defaults
 from alliance_kg.server.config import ServerConfig
 from alliance_kg.server.dataset import PublishedDataset
 from alliance_kg.server.engine import QueryRequest
 from alliance_kg.server.engine.bounded import cost_bound
 from alliance_kg.server.engine.embedded import OxigraphEngine
+from alliance_kg.server.engine.layout import QueryDataset
 from tests.helpers import AK, BASE, ID, published_dir
 
 INFERRED = BASE + "graph/inferred"
@@ -41,25 +42,70 @@ def test_every_version_has_its_query_store_and_publishes_nothing_of_it(build_dir
     assert STORE_DIR not in (version / "void.ttl").read_text()
 
 
-def test_the_store_holds_each_graph_as_published_and_the_two_default_graphs_merged(build_dir, quads):
-    store = ox.Store.read_only(str(published_dir(build_dir) / STORE_DIR))
+def _graph_key(name) -> str:
+    return "" if isinstance(name, ox.DefaultGraph) else name.value
+
+
+def test_the_store_holds_each_graph_as_published_and_the_default_graph_merged(build_dir, quads):
+    directory = published_dir(build_dir) / STORE_DIR
+    store = ox.Store.read_only(str(directory))
     expected = triples_by_graph(quads)
     stored: dict[str, set] = {}
     for q in store:
-        stored.setdefault(q.graph_name.value, set()).add(ox.Triple(q.subject, q.predicate, q.object))
+        stored.setdefault(_graph_key(q.graph_name), set()).add(ox.Triple(q.subject, q.predicate, q.object))
     for graph, triples in expected.items():
         assert stored.pop(graph) == triples, graph
     # Each of the service's default graphs is given to pyoxigraph as graphs that are together a set:
     # one merge, or (when they share no triple) the asserted merge and the inferred graph.
     defaults = service_defaults(expected, INFERRED)
     for which, names in default_graphs(store, expected, INFERRED).items():
-        parts = [stored.get(n.value, expected.get(n.value)) for n in names]
+        parts = [stored.get(_graph_key(n), expected.get(_graph_key(n))) for n in names]
         assert sum(len(p) for p in parts) == len(set().union(*parts))
         assert set().union(*parts) == set().union(*(expected[g] for g in defaults[which]))
-    stored.pop(merged_name(defaults["asserted"]))
+    assert default_graphs(store, expected, INFERRED)["asserted"] == [ox.DefaultGraph()]
+    stored.pop("")                                      # the store's default graph: the asserted merge
     stored.pop(merged_name(defaults["all"]), None)
-    assert set(stored) == {"urn:x-alliance-kg:store"}     # and the facts bounded queries rely on
-    assert max_out_degree(store) == max(Counter(q.subject for q in quads).values())
+    assert not stored
+    # ... and the facts bounded queries rely on are beside the data, where no query sees them.
+    assert max_out_degree(store, directory) == max(Counter(q.subject for q in quads).values())
+
+
+def test_the_usual_dataset_is_given_without_a_list_of_named_graphs(build_dir, quads):
+    """A list makes pyoxigraph try each graph for every solution of an unbound GRAPH ?g; the store's
+    named graphs being the published ones, the endpoint's usual dataset needs none."""
+    dataset = PublishedDataset.open(build_dir)
+    engine = OxigraphEngine(ServerConfig(build_dir=build_dir, workers=1), dataset)
+    try:
+        published = set(triples_by_graph(quads))
+        assert only_published_graphs(engine.store, published)
+        for which in ("asserted", "all"):
+            assert "named_graphs" not in engine._graphs(which)
+        # and GRAPH ?g still ranges over exactly the published graphs, in both
+        for which in ("asserted", "all"):
+            found = {r["g"].value for r in engine.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", graphs=which)}
+            assert found == published
+        # a dataset naming some of them is given its list
+        some = sorted(published)[:2]
+        arguments = engine.merges.direct(QueryDataset((), tuple(some)))
+        assert arguments is not None and [g.value for g in arguments["named_graphs"]] == some
+    finally:
+        engine.close()
+
+
+def test_a_store_written_before_the_merge_moved_into_the_default_graph_is_read_as_written(tmp_path):
+    """Versions already published keep their store (a rebuild of the same data reuses the version)."""
+    docs = [BASE + "graph/document/1", BASE + "graph/document/2"]
+    a, p, b = (ox.NamedNode(ID + n) for n in "apb")
+    store = ox.Store()
+    store.extend([ox.Quad(a, p, b, ox.NamedNode(g)) for g in docs])
+    old_merge = ox.NamedNode(merged_name(docs))
+    store.add(ox.Quad(a, p, b, old_merge))
+    about = ox.NamedNode("urn:x-alliance-kg:store")
+    store.add(ox.Quad(about, ox.NamedNode("urn:x-alliance-kg:maxOutDegree"),
+                      ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), about))
+    assert default_graphs(store, docs + [INFERRED], INFERRED)["asserted"] == [old_merge]
+    assert not only_published_graphs(store, docs + [INFERRED])
+    assert max_out_degree(store, tmp_path) == 3
 
 
 def test_the_server_opens_it_read_only(build_dir):
@@ -206,13 +252,14 @@ def test_the_default_graphs_are_sets_whether_or_not_inference_repeats_an_asserti
         lines.append(f"{a} {p} {b} <{inferred}> .")
     (tmp_path / "dataset.nq").write_text("\n".join(lines) + "\n")
     store = ox.Store()
-    fill(store, tmp_path / "dataset.nq", docs + [inferred], inferred, tmp_path / "scratch.nt")
+    largest = fill(store, tmp_path / "dataset.nq", docs + [inferred], inferred, tmp_path / "scratch.nt")
     graphs = default_graphs(store, docs + [inferred], inferred)
     assert len(graphs["all"]) == (1 if inferred_repeats_an_asserted_triple else 2)
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert [int(r["n"].value) for r in store.query(count, default_graph=graphs["asserted"])] == [1]
     assert [int(r["n"].value) for r in store.query(count, default_graph=graphs["all"])] == [2]
-    assert max_out_degree(store) == len(lines) and not (tmp_path / "scratch.nt").exists()
+    assert largest == len(lines) and not (tmp_path / "scratch.nt").exists()
+    assert only_published_graphs(store, docs + [inferred]) is not inferred_repeats_an_asserted_triple
 
 
 TOKENS = ["SELECT", "ASK", "CONSTRUCT", "WHERE", "DISTINCT", "FILTER", "OPTIONAL", "GROUP", "ORDER", "BY", "HAVING",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from alliance_kg.graph.store import max_out_degree
 from alliance_kg.server.config import ServerConfig
 from alliance_kg.server.dataset import PublishedDataset
 from alliance_kg.server.engine import Answer, MalformedQuery, QueryFailed, QueryRequest
@@ -29,14 +28,13 @@ class OxigraphEngine:
         self.layout = GraphLayout.of(dataset)
         # A version built before query stores existed is loaded into memory, merges included.
         source = Source(str(dataset.store), True) if dataset.store else Source(str(dataset.nquads), False)
-        self.store = open_store(source, self.layout)
+        # None (a store written without it): nothing can be bounded, every query goes to a worker.
+        self.store, self.max_degree = open_store(source, self.layout)
         # The pages see the same default graph as the endpoint: the merge (a set) of the asserted graphs.
         self.merges = Merges(self.store, self.layout, config.merge_budget_quads)
         self._datasets = {which: self.merges.direct(QueryDataset(tuple(self.layout.default_graph(which == "all")),
                                                                  self.layout.published))
                           for which in ("asserted", "all")}
-        # None (a store written without it): nothing can be bounded, every query goes to a worker.
-        self.max_degree = max_out_degree(self.store)
         self.pool = WorkerPool(config, source, self.layout)
 
     def _graphs(self, graphs: str) -> dict:

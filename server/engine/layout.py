@@ -29,7 +29,7 @@ if TYPE_CHECKING:   # the engine package's interface module imports this one
     from alliance_kg.server.dataset import PublishedDataset
     from alliance_kg.server.engine import QueryRequest
 
-from alliance_kg.graph.store import default_graphs, merged_name, service_defaults
+from alliance_kg.graph.store import default_graphs, merged_name, only_published_graphs, service_defaults
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,10 @@ class Merges:
         written = default_graphs(store, layout.published, layout.inferred)
         self.pinned = {tuple(sorted(set(layout.default_graph(which == "all")))): written[which]
                        for which in ("asserted", "all")}
+        # When the store's named graphs are the published ones, the usual dataset (every published
+        # graph named) is given without its list: pyoxigraph then reads an unbound GRAPH ?g from its
+        # indexes, where a list is tried graph by graph for each solution (graph/store.py).
+        self.every_graph = frozenset(layout.published) if only_published_graphs(store, layout.published) else None
         self.recent: OrderedDict[QueryDataset, ox.Store] = OrderedDict()
         self.held = 0   # quads in the kept in-memory stores
 
@@ -84,11 +88,12 @@ class Merges:
         """pyoxigraph's keyword arguments that make `self.store` see exactly `dataset`, or None when
         its default graph is a merge the store does not hold. Reads only: safe from any thread."""
         default = tuple(sorted(set(dataset.default)))
-        named = [ox.NamedNode(g) for g in dataset.named]
+        named = {} if set(dataset.named) == self.every_graph else \
+            {"named_graphs": [ox.NamedNode(g) for g in dataset.named]}
         if len(default) <= 1:   # one graph is already a set; no graph is the empty graph
-            return {"default_graph": [ox.NamedNode(g) for g in default], "named_graphs": named}
+            return {"default_graph": [ox.NamedNode(g) for g in default], **named}
         if default in self.pinned:
-            return {"default_graph": self.pinned[default], "named_graphs": named}
+            return {"default_graph": self.pinned[default], **named}
         return None
 
     def evaluation(self, dataset: QueryDataset) -> tuple[ox.Store, dict]:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from alliance_kg.graph.formats import ALL, by_name
-from alliance_kg.graph.store import fill
+from alliance_kg.graph.store import fill, max_out_degree
 from alliance_kg.server.engine.layout import GraphLayout, Merges
 
 
@@ -26,15 +26,17 @@ class Source(NamedTuple):
     is_store: bool
 
 
-def open_store(source: Source, layout: GraphLayout) -> ox.Store:
+def open_store(source: Source, layout: GraphLayout) -> tuple[ox.Store, int | None]:
     """The version's query store opened read-only (shared by every process through the page cache),
-    or the N-Quads loaded into memory with the same merged default graphs (graph/store.py)."""
+    or the N-Quads loaded into memory with the same merged default graph (graph/store.py); and the
+    largest out-degree of a subject, when known."""
     if source.is_store:
-        return ox.Store.read_only(source.path)
+        store = ox.Store.read_only(source.path)
+        return store, max_out_degree(store, Path(source.path))
     store = ox.Store()
     with tempfile.TemporaryDirectory() as scratch:
-        fill(store, Path(source.path), layout.published, layout.inferred, Path(scratch) / "merged.nt")
-    return store
+        largest = fill(store, Path(source.path), layout.published, layout.inferred, Path(scratch) / "merged.nt")
+    return store, largest
 
 
 def _term_json(term) -> dict:
@@ -120,7 +122,7 @@ def evaluate(store: ox.Store, query: str, arguments: dict, format_name: str, max
 
 
 def serve(connection, source: Source, max_rows: int, merge_budget: int, layout: GraphLayout) -> None:
-    store = open_store(source, layout)
+    store, _ = open_store(source, layout)
     merges = Merges(store, layout, merge_budget)
     connection.send(("ready", None))   # the pool hands out no query before the data is loaded
     while True:
