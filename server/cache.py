@@ -1,10 +1,15 @@
-"""A small thread-safe LRU bounded in bytes. The dataset is immutable between builds, and the dataset
-version is part of every key, so entries never need invalidating: they only age out."""
+"""Caches of what is derived from a dataset version: a small thread-safe LRU bounded in bytes, and a
+per-version memo whose value is computed once. The dataset is immutable between builds, and the
+dataset version is part of every key, so entries never need invalidating: they only age out."""
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 from collections import OrderedDict
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 # What an entry costs beyond its payload (key tuple, answer object, dict slot): a rough, fixed charge,
 # so that many tiny answers are bounded too.
@@ -58,3 +63,39 @@ class ByteCache:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+def computed_once(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Memoise a function on its first argument (a dataset version), like functools.lru_cache, except
+    that a caller arriving while that value is being computed waits for it rather than computing it
+    again: at 100x a version's tables take a second or more, and a page arriving while a warmer
+    (Site.warmers) computes one would otherwise pay for it a second time, the two sharing the GIL.
+    Further arguments (the snapshot to read) are not part of the key."""
+    def decorate(function: Callable[..., T]) -> Callable[..., T]:
+        done: OrderedDict = OrderedDict()
+        computing: dict = {}
+        lock = threading.Lock()
+
+        @functools.wraps(function)
+        def memoised(key, *args):
+            with lock:
+                if key in done:
+                    done.move_to_end(key)
+                    return done[key]
+                mine = computing.setdefault(key, threading.Lock())
+            with mine:
+                with lock:
+                    if key in done:
+                        return done[key]
+                value = function(key, *args)
+                with lock:
+                    done[key] = value
+                    computing.pop(key, None)
+                    while len(done) > maxsize:
+                        done.popitem(last=False)
+            return value
+
+        memoised.cached = lambda: list(done)            # type: ignore[attr-defined]
+        memoised.cache_clear = done.clear               # type: ignore[attr-defined]
+        return memoised
+    return decorate

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from alliance_kg.graph.vocabulary import PREFIXES, relations
 from alliance_kg.server.app import site
+from alliance_kg.server.cache import computed_once
 from alliance_kg.server.describe import SPARQL_PREFIXES
 
 TIES = ("cooperative", "hostile", "other")
@@ -151,32 +152,15 @@ class Table:
         return out
 
 
-_cache: OrderedDict[str, Table] = OrderedDict()
-_loading: dict[str, threading.Lock] = {}
-_lock = threading.Lock()
+@computed_once(maxsize=3)
+def _table(version: str, snapshot) -> Table:
+    return Table(_load(snapshot))
 
 
 def table(snapshot=None) -> Table:
-    """The claims of the request's dataset version (or of `snapshot`), read once per version: requests
-    that arrive while it is being read wait for that one reading."""
+    """The claims of the request's dataset version (or of `snapshot`), read once per version."""
     snapshot = snapshot or site().snapshot()
-    version = snapshot.version
-    with _lock:
-        found = _cache.get(version)
-        if found is not None:
-            return found
-        loading = _loading.setdefault(version, threading.Lock())
-    with loading:
-        with _lock:
-            found = _cache.get(version)
-        if found is None:
-            found = Table(_load(snapshot))
-            with _lock:
-                _cache[version] = found
-                _loading.pop(version, None)
-                while len(_cache) > 3:
-                    _cache.popitem(last=False)
-    return found
+    return _table(snapshot.version, snapshot)
 
 
 def warm(snapshot) -> None:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from flask import g
 
 from alliance_kg.server.app import site
+from alliance_kg.server.cache import computed_once
 from alliance_kg.server.network.layout import force_layout
 from alliance_kg.server.network.query import TIE_KINDS, Network, in_year, load_network, load_ties, relation_name, tie_of, years
 from alliance_kg.server.network.svg import render
@@ -22,12 +23,12 @@ from alliance_kg.server.network.svg import render
 OVERVIEW_SIZE = (1200, 820)
 
 
-@lru_cache(maxsize=4)
+@computed_once(maxsize=4)
 def _network(version: str) -> Network:
     return load_network()
 
 
-@lru_cache(maxsize=4)
+@computed_once(maxsize=4)
 def _ties(version: str):
     return load_ties()
 
@@ -46,7 +47,7 @@ def _in(network: Network, year: int | None) -> Network:
     return in_year(network, _ties(site().dataset.version), year, time_span()[1])
 
 
-@lru_cache(maxsize=4)
+@computed_once(maxsize=4)
 def _overview_positions(version: str) -> dict:
     network = _network(version)
     width, height = OVERVIEW_SIZE
