@@ -48,6 +48,9 @@ class ServerConfig:
     # Items per list on an entity page (its claims as subject, as object, its inferred facts, its pairs);
     # the rest are a page away, so a page's size follows from this, not from how much the corpus says.
     entity_page_size: int = field(default_factory=lambda: _env("entity_page_size", 25, int))
+    # Actors the home page's overview picture draws (the most connected): a picture of thousands is
+    # unreadable, and laying it out grows with the square of the actors (server/network/layout.py).
+    overview_max_actors: int = field(default_factory=lambda: _env("overview_max_actors", 100, int))
     # Triples a query may touch, bounded before it runs (server/engine/bounded.py), to be evaluated in
     # the web server's own process instead of a worker; 0 sends every query to a worker.
     inline_max_cost: int = field(default_factory=lambda: _env("inline_max_cost", 100_000, int))
@@ -81,8 +84,8 @@ class ServerConfig:
             raise ValueError(f"port {self.port} is not a TCP port (0-65535; 0 picks a free one)")
         if self.workers < 1 or self.threads < 1:
             raise ValueError("workers and threads must each be at least 1")
-        if self.entity_page_size < 1:
-            raise ValueError("entity_page_size must be at least 1")
+        if self.entity_page_size < 1 or self.overview_max_actors < 1:
+            raise ValueError("entity_page_size and overview_max_actors must each be at least 1")
 
     @property
     def shared_queries_dir(self) -> Path:

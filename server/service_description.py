@@ -5,6 +5,7 @@ import pyoxigraph as ox
 
 from alliance_kg.graph.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 from alliance_kg.graph.vocabulary import PREFIXES
+from alliance_kg.server.cache import computed_once
 
 SD = PREFIXES["sd"]
 VOID = PREFIXES["void"]
@@ -28,9 +29,15 @@ def sd(local: str) -> ox.NamedNode:
     return ox.NamedNode(SD + local)
 
 
+@computed_once(maxsize=8)
+def _counted(key: tuple[str, str], engine) -> int:
+    return int(engine.select(COUNT_TRIPLES, graphs=key[1])[0]["n"].value)
+
+
 def _distinct_triples(site, graphs: str) -> int:
-    """Triples of the default graph as a query sees it: the merge of its graphs, a set."""
-    return int(site.engine.select(COUNT_TRIPLES, graphs=graphs)[0]["n"].value)
+    """Triples of the default graph as a query sees it: the merge of its graphs, a set. Counted once
+    per dataset version: the count reads every triple (0.3 s at 100x, on every GET of /sparql)."""
+    return _counted((site.dataset.version, graphs), site.engine)
 
 
 def service_description(endpoint_url: str, root_url: str, site, fmt: Format) -> bytes:

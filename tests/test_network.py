@@ -118,10 +118,13 @@ def test_a_version_s_network_is_read_before_its_first_page(app):
 
     site = app.extensions["alliance_kg"]
     snapshot = site.snapshot()
-    network._network.cache_clear()
-    network._ties.cache_clear()
+    memos = (network._network, network._ties, network._span, network._overview_network, network._overview_positions)
+    for memo in memos:
+        memo.cache_clear()
     network.warm(app, snapshot)
-    assert network._network.cached() == [snapshot.version] and network._ties.cached() == [snapshot.version]
+    for memo in (network._network, network._ties):
+        assert memo.cached() == [snapshot.version], memo.__name__
+    assert network._overview_positions.cached() == [(snapshot.version, site.config.overview_max_actors)]
     read = []
     original = network.load_network
     network.load_network = lambda: read.append(1) or original()
@@ -132,3 +135,46 @@ def test_a_version_s_network_is_read_before_its_first_page(app):
     assert read == []                                              # the page's network was already read
     assert snapshot.acquire()                                      # the warmer's pin was released, not kept closed
     snapshot.release()
+
+
+def test_the_overview_draws_the_most_connected_actors_when_there_are_more_than_it_may(build_dir):
+    """A picture of thousands of actors is unreadable and its layout grows with their square: the
+    overview draws at most overview_max_actors, those with the most neighbours, and says so."""
+    from alliance_kg.server.app import create_app
+    from alliance_kg.server.config import ServerConfig
+
+    ties = _every_tie(build_dir)
+    limit = 5
+    app = create_app(ServerConfig(build_dir=build_dir, overview_max_actors=limit))
+    try:
+        page = app.test_client().get("/").data.decode()
+        root = ET.fromstring(_svg(page))
+        drawn = {a.get("href")[len("/id/"):-len(".html")] for a in root.find(f"{SVG_NS}g[@class='nodes']")}
+        neighbours: dict[str, set[str]] = {}
+        for a, b in ties:
+            neighbours.setdefault(a, set()).add(b)
+            neighbours.setdefault(b, set()).add(a)
+        assert len(drawn) == limit
+        fewest_drawn = min(len(neighbours[n]) for n in drawn)
+        assert all(len(neighbours[n]) <= fewest_drawn for n in set(neighbours) - drawn)
+        # every tie among the drawn actors is drawn, and no other
+        assert {tuple(h.split("/")[2:4]) for h in _pair_links(_svg(page))} == \
+            {(a, b) for a, b in ties if a in drawn and b in drawn}
+        assert f"the {limit} actors with the most ties (of {len(neighbours)};" in " ".join(page.split())
+    finally:
+        app.extensions["alliance_kg"].close()
+
+
+def _every_tie(build_dir) -> set[tuple[str, str]]:
+    """The pairs of actors (local names) that the whole network ties, as an overview that draws every
+    actor links them (the seeds have fewer actors than the default limit)."""
+    from alliance_kg.server.app import create_app
+    from alliance_kg.server.config import ServerConfig
+
+    app = create_app(ServerConfig(build_dir=build_dir))
+    try:
+        page = app.test_client().get("/").data.decode()
+        assert "actors with the most ties" not in page
+        return {tuple(h.split("/")[2:4]) for h in _pair_links(_svg(page))}
+    finally:
+        app.extensions["alliance_kg"].close()

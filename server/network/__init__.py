@@ -17,7 +17,7 @@ from flask import g
 from alliance_kg.server.app import site
 from alliance_kg.server.cache import computed_once
 from alliance_kg.server.network.layout import force_layout
-from alliance_kg.server.network.query import TIE_KINDS, Network, in_year, load_network, load_ties, relation_name, tie_of, years
+from alliance_kg.server.network.query import TIE_KINDS, Network, in_year, load_network, load_ties, most_connected, relation_name, tie_of, years
 from alliance_kg.server.network.svg import render
 
 OVERVIEW_SIZE = (1200, 820)
@@ -38,7 +38,12 @@ def time_span() -> tuple[int, int]:
     build's year, or a later year a claim names), of which claims that give no time speak."""
     from alliance_kg.server.http import build_time
 
-    return years(_ties(site().dataset.version), build_time().year)
+    return _span(site().dataset.version, build_time().year)
+
+
+@computed_once(maxsize=4)
+def _span(version: str, present: int) -> tuple[int, int]:
+    return years(_ties(version), present)   # fixed per version: the build's year is
 
 
 def _in(network: Network, year: int | None) -> Network:
@@ -47,11 +52,28 @@ def _in(network: Network, year: int | None) -> Network:
     return in_year(network, _ties(site().dataset.version), year, time_span()[1])
 
 
+def _overview_key() -> tuple[str, int]:
+    """What the overview depends on: the dataset version and how many actors it may draw."""
+    return site().dataset.version, site().config.overview_max_actors
+
+
 @computed_once(maxsize=4)
-def _overview_positions(version: str) -> dict:
-    network = _network(version)
+def _overview_network(key: tuple[str, int]) -> Network:
+    """The overview's actors: every one, or the most connected (ServerConfig.overview_max_actors)."""
+    version, limit = key
+    return most_connected(_network(version), limit)
+
+
+@computed_once(maxsize=4)
+def _overview_positions(key: tuple[str, int]) -> dict:
+    network = _overview_network(key)
     width, height = OVERVIEW_SIZE
     return force_layout(sorted(network.labels), network.edges, width, height - 90)
+
+
+def overview_actors() -> tuple[int, int]:
+    """How many actors the overview draws, and how many the network has."""
+    return len(_overview_network(_overview_key()).labels), len(_network(site().dataset.version).labels)
 
 
 def shown(year: int | None) -> str:
@@ -63,29 +85,31 @@ def shown(year: int | None) -> str:
 
 
 @lru_cache(maxsize=128)
-def _overview(version: str, year: int | None, standalone: bool) -> str:
+def _overview(key: tuple[str, int], year: int | None, standalone: bool) -> str:
     width, height = OVERVIEW_SIZE
     title = "The alliance network of all actors" + (f" in {year}" if year is not None else "")
-    return render(_in(_network(version), year), _overview_positions(version), width, height, title,
+    return render(_in(_overview_network(key), year), _overview_positions(key), width, height, title,
                   shown=shown(year) if standalone else None)
 
 
 def overview_svg(year: int | None = None, standalone: bool = False) -> str:
-    return _overview(site().dataset.version, year, standalone)
+    return _overview(_overview_key(), year, standalone)
 
 
 def warm(app, snapshot) -> None:
     """Read a version's network before its first page needs it (on start, and before a reload swaps it
     in; a Site warmer): at 100x the first entity page of a version spent about 5 s in these queries.
-    Only the queries: the overview's layout grows with the square of the actors and holds the GIL, so
-    warming it would stall every other request while it runs (the home page lays it out on first use).
-    The network's queries read the request's pinned snapshot, so the version is pinned as a request's is."""
+    The overview is laid out too: it draws a bounded number of actors (overview_max_actors), so its
+    layout, which grows with their square and holds the GIL, takes about a second however large the
+    corpus. The network's queries read the request's pinned snapshot, so the version is pinned as a
+    request's is."""
     with app.test_request_context():
         if not snapshot.acquire():          # closed meanwhile: nothing to prepare
             return
         g.alliance_kg_snapshot = snapshot   # released by the request teardown, as a request's pin is
         _network(snapshot.version)
         time_span()                         # the year control: every tie's years
+        _overview_positions(_overview_key())
 
 
 def neighbourhood_svg(iri: str, year: int | None = None, standalone: bool = False) -> str:

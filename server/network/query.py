@@ -116,6 +116,21 @@ def load_network() -> Network:
     return Network(labels, kinds, edges)
 
 
+def most_connected(network: Network, limit: int) -> Network:
+    """The network among its `limit` actors with the most neighbours (then by label, for the same
+    choice every time); the whole network when it has no more actors than that."""
+    if len(network.labels) <= limit:
+        return network
+    neighbours: dict[str, set[str]] = {node: set() for node in network.labels}
+    for e in network.edges:
+        neighbours.setdefault(e.source, set()).add(e.target)
+        neighbours.setdefault(e.target, set()).add(e.source)
+    keep = set(sorted(neighbours, key=lambda n: (-len(neighbours[n]), network.labels.get(n, n), n))[:limit])
+    return Network({n: label for n, label in network.labels.items() if n in keep},
+                   {n: kind for n, kind in network.kinds.items() if n in keep},
+                   [e for e in network.edges if e.source in keep and e.target in keep])
+
+
 # --- the network in a given year -----------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 
 from alliance_kg.graph.formats import GRAPH_FORMATS, HTML, by_media_type
-from alliance_kg.server import render_helpers
+from alliance_kg.server import finding, render_helpers
 from alliance_kg.server.app import site
 from alliance_kg.server.http import build_time, finish
-from alliance_kg.server.network import marked_years, overview_svg, parse_year, time_span
+from alliance_kg.server.network import marked_years, overview_actors, overview_svg, parse_year, time_span
 from alliance_kg.server.url_builder import download_url
 
 bp = Blueprint("home", __name__)
@@ -58,16 +58,16 @@ def dataset_jsonld() -> dict:
 
 @bp.route("/", methods=["GET", "HEAD"])
 def home():
-    documents = site().engine.select("""
-      PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX prov: <http://www.w3.org/ns/prov#>
-      SELECT ?iri ?title (COUNT(?claim) AS ?claims) WHERE {
-        ?claim prov:wasDerivedFrom ?iri . ?iri dcterms:title ?title } GROUP BY ?iri ?title ORDER BY ?iri""")
+    # The documents and their claims, from the claims' table (a query grouping every claim took 0.12 s
+    # of each home page at 100x).
+    by_document = finding.table().by_document
+    documents = [{"iri": iri, "title": rows[0].document_title, "claims": len(rows)} for iri, rows in sorted(by_document.items())]
     year = parse_year(request.args.get("year"))
     structured = json.dumps(dataset_jsonld(), ensure_ascii=False, indent=1).replace("</", "<\\/")
+    drawn, actors = overview_actors()
     body = render_template("home.html", counts=site().dataset.manifest["counts"], picture=overview_svg(year),
-                           year=year, span=time_span(), marks=marked_years(),
-                           documents=[{"iri": d["iri"].value, "title": d["title"].value,
-                                       "claims": int(d["claims"].value)} for d in documents],
+                           drawn=drawn, actors=actors, year=year, span=time_span(), marks=marked_years(),
+                           documents=documents,
                            dataset_jsonld=structured, iri=None, h=render_helpers)
     # the Dataset markup names this host's URLs, so the tag depends on it too
     return finish(Response(body, content_type=HTML.content_type), "home", request.url_root, str(year))
