@@ -7,6 +7,7 @@ ontology, or by running SPARQL over the build; no count of the seed corpus is wr
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -365,9 +366,12 @@ def test_the_api_is_described_by_a_valid_openapi_document(client):
     assert response.content_type.startswith("application/vnd.oai.openapi+json")
     spec = response.get_json()
     validate(spec)
-    page = client.get("/api").get_data(as_text=True)
-    for path in spec["paths"]:
-        assert f"GET {path}" in page
+    page = html.unescape(client.get("/api").get_data(as_text=True))
+    for path, item in spec["paths"].items():
+        # the page documents each operation from the description: its summary and every parameter
+        assert f"GET {path}" in page and item["get"]["summary"] in page
+        for parameter in item["get"].get("parameters", []):
+            assert f"<code>{parameter['name']}</code>" in page and parameter["description"] in page
 
 
 @pytest.mark.parametrize("path, schema", [("/api/autocomplete?q=ir", "Autocomplete"), ("/api/search?q=allies", "Search"),

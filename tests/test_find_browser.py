@@ -1,5 +1,6 @@
 """Find, compare and cite in real headless Chromium (issue 13): suggestions as you type in the search
-box, a full-text search, a pair page with its time axis, and a facet selection in the claims browser.
+box, a full-text search, a pair page with its time axis, a facet selection in the claims browser, a
+shared query from the gallery, why a fact is inferred, a claim's citation and the API's page.
 `make screenshots` keeps the pictures for the README."""
 from __future__ import annotations
 
@@ -98,6 +99,34 @@ def test_a_reader_searches_compares_and_filters(site_url, tmp_path):  # noqa: F8
         page.locator("#share-query").click()
         expect(page.locator("#share-link a")).to_have_text(f"{site_url}/q/{query_id(text)}")
         page.screenshot(path=str(shots / "shared-query.png"))
+
+        # Why inferred: an inferred fact on an entity page opens its rule and the quoted claims behind it.
+        page.goto(site_url + "/id/Iran.html?inferred=1#inferred")
+        why = page.locator("li.inferred-fact a.why").first
+        rule = why.text_content()
+        why.click()
+        page.wait_for_url(re.compile(r".*/why/[0-9a-f]+$"))
+        expect(page.locator("dl.facts dd code").first).to_have_text(rule)
+        assert page.locator("ol.premises li.premise").count() >= 1
+        assert page.locator("ol.premises li.claim blockquote, ol.premises li.claim q").count() >= 1
+        page.screenshot(path=str(shots / "why.png"))
+
+        # Cite: a claim page's citation names the dataset version its permalink points at.
+        claim = page.locator("ol.premises li.claim a[href^='/claim/']").first
+        claim.click()
+        page.wait_for_url(re.compile(r".*/claim/.+"))
+        version = get_json(site_url + "/api/search?q=allied")["version"]
+        cite = page.locator("section.cite")
+        expect(cite.locator("a[href*='?version=']")).to_have_attribute("href", re.compile(rf"\?version={version}$"))
+        assert "@misc{" in cite.locator("pre.bibtex").text_content()
+        cite.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 20)")
+        page.screenshot(path=str(shots / "cite.png"))
+
+        # The JSON API's page lists each operation of its OpenAPI description.
+        page.goto(site_url + "/api")
+        spec = get_json(site_url + "/api/openapi.json")
+        assert page.locator("section.operation").count() == len(spec["paths"])
+        page.screenshot(path=str(shots / "api.png"))
         browser.close()
 
     own = urllib.parse.urlsplit(site_url).netloc
