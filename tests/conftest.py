@@ -93,3 +93,76 @@ def shapes():
 
     config = BuildConfig.for_corpus()
     return load_turtle(config.shapes_file, config.base)
+
+
+# --- the browser tests (tests/browsing.py) ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, one per test module (make browser installs it)."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browsing import ARGS, CHROMIUM
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required (make browser installs it)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(chromium):
+    """A new page in a context of its own (screen size, script on or off), closed after the test."""
+    from tests.browsing import DESKTOP
+
+    contexts = []
+
+    def open_(viewport=DESKTOP, javascript: bool = True):
+        context = chromium.new_context(viewport=viewport, java_script_enabled=javascript)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Where screenshots go: the test's own folder, or docs/screenshots under `make screenshots`."""
+    import os
+    from pathlib import Path
+
+    from tests.browsing import SCREENSHOTS_ENV
+
+    return Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    """axe-core from the npm registry (package.json's devDependencies), installed if missing."""
+    import subprocess
+
+    from tests.browsing import AXE, ROOT
+
+    if not AXE.exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True)
+    return AXE
+
+
+@pytest.fixture(scope="module")
+def site_url(build_dir):
+    """The seeds' build served on a free port, for a browser."""
+    from alliance_kg.server.app import create_app
+    from alliance_kg.server.config import ServerConfig
+    from tests.test_sparql_safety import serving
+
+    app = create_app(ServerConfig(build_dir=build_dir))
+    try:
+        with serving(app) as base:
+            yield base
+    finally:
+        app.extensions["alliance_kg"].close()

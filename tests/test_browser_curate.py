@@ -2,9 +2,6 @@
 and find the claim with its quote on the entity page of the new build."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from alliance_kg.graph.config import BuildConfig
 from alliance_kg.graph.ingest import yamlio
 from alliance_kg.graph.ingest.add import add_document
@@ -13,7 +10,6 @@ from alliance_kg.graph.pipeline import build
 from alliance_kg.server.app import create_app
 from alliance_kg.server.config import ServerConfig
 from tests.helpers import scratch_corpus
-from tests.test_browser import ARGS, CHROMIUM, SCREENSHOTS_ENV
 from tests.test_sparql_safety import serving
 
 ARTICLE = """\
@@ -29,11 +25,7 @@ What do you think? Share your thoughts in the comments below.
 QUOTE = "Venezuela has become a close ally of Iran"
 
 
-def test_a_curator_accepts_a_proposal_and_finds_it_after_a_build(tmp_path, build_dir):
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required (make browser installs it)"
-    from playwright.sync_api import sync_playwright
-
-    shots = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+def test_a_curator_accepts_a_proposal_and_finds_it_after_a_build(tmp_path, build_dir, open_page, shots):
     corpus = scratch_corpus(tmp_path)
     source = tmp_path / "article.txt"
     source.write_text(ARTICLE, encoding="utf-8")
@@ -43,16 +35,14 @@ def test_a_curator_accepts_a_proposal_and_finds_it_after_a_build(tmp_path, build
 
     app = create_app(ServerConfig(build_dir=build_dir), curate=corpus)
     try:
-        with serving(app) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            page = browser.new_page(viewport={"width": 1360, "height": 900})
+        with serving(app) as base:
+            page = open_page({"width": 1360, "height": 900})
             page.goto(f"{base}/curate/{doc_id}")
             assert page.locator(f"mark#q-{claim['id']}").count() == 1
             page.screenshot(path=str(shots / "curate.png"), full_page=False)
             page.locator(f"#c-{claim['id']} button[value=accept]").click()
             page.wait_for_load_state()
             assert page.locator(f"#c-{claim['id']}").count() == 0
-            browser.close()
     finally:
         app.extensions["alliance_kg"].close()
     accepted = yamlio.load(review_paths(corpus).claims(doc_id))["claims"]
@@ -62,11 +52,9 @@ def test_a_curator_accepts_a_proposal_and_finds_it_after_a_build(tmp_path, build
     build(BuildConfig.for_corpus(corpus, build_dir=published))
     app = create_app(ServerConfig(build_dir=published))
     try:
-        with serving(app) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-            page = browser.new_page()
+        with serving(app) as base:
+            page = open_page()
             page.goto(f"{base}/id/{claim['subject']}.html")
             assert page.get_by_text(QUOTE).count() >= 1
-            browser.close()
     finally:
         app.extensions["alliance_kg"].close()

@@ -4,31 +4,15 @@ lit up on hover and on focus; a tie opening the pair page; the year redrawn in p
 picture without script, its links working; axe and the phone width with the controls in place."""
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.test_browser import ARGS, CHROMIUM, DESKTOP, PHONE, SCREENSHOTS_ENV, _serious_violations, axe_script, site_url
-
-__all__ = ["axe_script", "site_url"]   # fixtures, shared with the other browser tests
+from tests.browsing import DESKTOP, PHONE, serious_violations
 
 
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required (make browser installs it)"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-def _open(browser, url: str, viewport=DESKTOP, javascript: bool = True):
-    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
-    page = context.new_page()
+def _open(open_page, url: str, viewport=DESKTOP, javascript: bool = True):
+    page = open_page(viewport, javascript)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
@@ -54,9 +38,8 @@ def _point_on(page, selector: str) -> tuple[float, float]:
         return [m.a * pt.x + m.c * pt.y + m.e, m.b * pt.x + m.d * pt.y + m.f]; }""", selector))
 
 
-def test_zoom_and_pan_by_buttons_keys_wheel_drag_and_pinch(site_url, browser, tmp_path):
-    shots = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
-    page, errors = _open(browser, site_url + "/")
+def test_zoom_and_pan_by_buttons_keys_wheel_drag_and_pinch(site_url, open_page, shots):
+    page, errors = _open(open_page, site_url + "/")
     full = _view(page)
     page.get_by_role("button", name="Zoom in").click()
     zoomed = _view(page)
@@ -111,8 +94,8 @@ def test_zoom_and_pan_by_buttons_keys_wheel_drag_and_pinch(site_url, browser, tm
     page.context.close()
 
 
-def test_filters_by_kind_of_tie_and_by_relation(site_url, browser):
-    page, errors = _open(browser, site_url + "/")
+def test_filters_by_kind_of_tie_and_by_relation(site_url, open_page):
+    page, errors = _open(open_page, site_url + "/")
     every = _visible_ties(page)
     hostile = _visible_ties(page, "path.edge.hostility")
     assert hostile > 0 and every > hostile
@@ -139,9 +122,8 @@ def test_filters_by_kind_of_tie_and_by_relation(site_url, browser):
     page.context.close()
 
 
-def test_hovering_or_focusing_an_actor_lights_up_its_ties(site_url, browser, tmp_path):
-    shots = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
-    page, errors = _open(browser, site_url + "/")
+def test_hovering_or_focusing_an_actor_lights_up_its_ties(site_url, open_page, shots):
+    page, errors = _open(open_page, site_url + "/")
     iran_pairs = page.locator('svg.network .ties > a[href^="/pair/"]').evaluate_all(
         "links => links.map(a => a.getAttribute('href')).filter(h => h.split('/').slice(2).includes('Iran'))")
     assert iran_pairs
@@ -162,8 +144,8 @@ def test_hovering_or_focusing_an_actor_lights_up_its_ties(site_url, browser, tmp
     page.context.close()
 
 
-def test_a_tie_opens_the_pair_page_and_an_actor_its_own_page(site_url, browser):
-    page, errors = _open(browser, site_url + "/id/Iran.html")
+def test_a_tie_opens_the_pair_page_and_an_actor_its_own_page(site_url, open_page):
+    page, errors = _open(open_page, site_url + "/id/Iran.html")
     # a click on the line itself
     x, y = _point_on(page, 'svg.network .ties a[href="/pair/Iran/Iraq"] path.edge')
     page.locator('svg.network .ties a[href="/pair/Iran/Iraq"]').scroll_into_view_if_needed()
@@ -190,9 +172,8 @@ def _titles(page) -> set[str]:
     return set(page.locator("svg.network .edge title").all_text_contents())
 
 
-def test_the_year_control_redraws_the_picture_in_place(site_url, browser, tmp_path):
-    shots = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
-    page, errors = _open(browser, site_url + "/id/Iran.html")
+def test_the_year_control_redraws_the_picture_in_place(site_url, open_page, shots):
+    page, errors = _open(open_page, site_url + "/id/Iran.html")
     every = _titles(page)
     page.evaluate("window.loadedOnce = true")   # gone if the page were loaded again
     page.get_by_role("button", name="Zoom in").click()
@@ -222,8 +203,8 @@ def test_the_year_control_redraws_the_picture_in_place(site_url, browser, tmp_pa
     page.context.close()
 
 
-def test_without_script_the_picture_is_links_and_the_year_a_form(site_url, browser):
-    page, _ = _open(browser, site_url + "/id/Iran.html", javascript=False)
+def test_without_script_the_picture_is_links_and_the_year_a_form(site_url, open_page):
+    page, _ = _open(open_page, site_url + "/id/Iran.html", javascript=False)
     assert page.locator(".network-tools, .network-filter").count() == 0
     pairs = page.locator('svg.network .ties a[href^="/pair/Iran/"]')
     nodes = page.locator('svg.network a.node[href^="/id/"]')
@@ -242,15 +223,14 @@ def test_without_script_the_picture_is_links_and_the_year_a_form(site_url, brows
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_the_interactive_picture_passes_axe_and_fits_the_screen(site_url, browser, axe_script, viewport, tmp_path):
-    shots = Path(os.environ.get(SCREENSHOTS_ENV) or tmp_path)
+def test_the_interactive_picture_passes_axe_and_fits_the_screen(site_url, open_page, axe_script, viewport, shots):
     problems = {}
     for path in ("/", "/id/Iran.html"):
-        page, errors = _open(browser, site_url + path, viewport=viewport)
+        page, errors = _open(open_page, site_url + path, viewport=viewport)
         page.get_by_text("by relation").click()   # every control showing
         page.locator('svg.network a.node[href="/id/Iran.html"]').focus()
         wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        found = _serious_violations(page, axe_script) + errors + ([f"scrolls sideways by {wide}px"] if wide > 0 else [])
+        found = serious_violations(page, axe_script) + errors + ([f"scrolls sideways by {wide}px"] if wide > 0 else [])
         if found:
             problems[path] = found
         if viewport is PHONE and path == "/":
