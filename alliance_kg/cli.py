@@ -427,19 +427,20 @@ def _decide(decision: str, doc_id, claim_ids, take_all):
     click.echo(f"{outcome.remaining} proposal(s) left for {doc_id}")
 
 
-@main.command()
-@click.argument("doc_id")
-@click.option("--claim", "claim_ids", multiple=True, metavar="ID", help="A proposed claim (repeatable).")
-@click.option("--all", "take_all", is_flag=True, help="Every proposed claim of the document.")
+def _review_command(function):
+    """A command deciding on proposed claims of a document: DOC_ID, then --claim ID… or --all."""
+    function = click.option("--all", "take_all", is_flag=True, help="Every proposed claim of the document.")(function)
+    function = click.option("--claim", "claim_ids", multiple=True, metavar="ID", help="A proposed claim (repeatable).")(function)
+    return main.command()(click.argument("doc_id")(function))
+
+
+@_review_command
 def accept(doc_id, claim_ids, take_all):
     """Move proposed claims of DOC_ID (and the actors they need) into the curated files."""
     _decide("accepted", doc_id, claim_ids, take_all)
 
 
-@main.command()
-@click.argument("doc_id")
-@click.option("--claim", "claim_ids", multiple=True, metavar="ID", help="A proposed claim (repeatable).")
-@click.option("--all", "take_all", is_flag=True, help="Every proposed claim of the document.")
+@_review_command
 def reject(doc_id, claim_ids, take_all):
     """Drop proposed claims of DOC_ID."""
     _decide("rejected", doc_id, claim_ids, take_all)
