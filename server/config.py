@@ -48,6 +48,10 @@ class ServerConfig:
     # Items per list on an entity page (its claims as subject, as object, its inferred facts, its pairs);
     # the rest are a page away, so a page's size follows from this, not from how much the corpus says.
     entity_page_size: int = field(default_factory=lambda: _env("entity_page_size", 25, int))
+    # Claims per JSON-LD download or evidence pack (/claims.jsonld, /claims.zip, /pair/A/B/evidence.zip):
+    # each is compacted through rdflib, about 3 s per 1,000 claims on this project's 2-core machines, so
+    # a selection of the whole corpus would hold a web thread for minutes. CSV and JSON pages have no bound.
+    max_pack_claims: int = field(default_factory=lambda: _env("max_pack_claims", 1000, int))
     # Actors the home page's overview picture draws (the most connected): a picture of thousands is
     # unreadable, and laying it out grows with the square of the actors (server/network/layout.py).
     overview_max_actors: int = field(default_factory=lambda: _env("overview_max_actors", 100, int))

@@ -328,6 +328,37 @@ def test_downloads_hold_the_selection(client, curated):
     assert quotes == {e["quote"] for c in curated["claims"] if c["iri"] in expected for e in c["evidence"]}
 
 
+def test_packs_over_the_bound_are_refused_with_a_reason_and_csv_still_has_every_claim(build_dir, curated, busiest_pair):
+    """A JSON-LD download or evidence pack is compacted through rdflib, seconds per thousand claims: over
+    max_pack_claims it is refused (and its links are not offered); CSV, fast, keeps every claim."""
+    from alliance_kg.server.app import create_app
+    from alliance_kg.server.config import ServerConfig
+
+    a, b = busiest_pair
+    pair_claims = len(between(curated, a, b))
+    limit = pair_claims - 1
+    app = create_app(ServerConfig(build_dir=build_dir, max_pack_claims=limit))
+    try:
+        client = app.test_client()
+        for url in ("/claims.jsonld", "/claims.zip", f"/pair/{a}/{b}/evidence.zip"):
+            response = client.get(url)
+            assert response.status_code == 400, url
+            problem = response.get_json()
+            assert problem["limit"] == limit and problem["claims"] >= pair_claims and "/downloads" in problem["detail"]
+        csv_rows = list(csv.DictReader(io.StringIO(client.get("/claims.csv").get_data(as_text=True))))
+        assert len(csv_rows) == len(curated["claims"])
+        page = client.get("/claims").get_data(as_text=True)
+        assert "/claims.zip" not in page and f"hold up to {limit} claims" in page
+        assert "evidence.zip" not in client.get(f"/pair/{a}/{b}").get_data(as_text=True)
+        # within the bound, the links are there and answer
+        few = f"subject={a}&object={b}"
+        assert 0 < len([c for c in curated["claims"] if c["subject"] == a and c["object"] == b]) <= limit
+        assert f'/claims.zip?{few.replace("&", "&amp;")}' in client.get(f"/claims?{few}").get_data(as_text=True)
+        assert client.get(f"/claims.zip?{few}").status_code == 200
+    finally:
+        app.extensions["alliance_kg"].close()
+
+
 def test_the_evidence_pack_lets_a_reader_check_every_quote(client, app, curated, build_dir, busiest_pair):
     a, b = busiest_pair
     response = client.get(f"/pair/{a}/{b}/evidence.zip")

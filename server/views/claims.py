@@ -15,6 +15,7 @@ from flask import Blueprint, Response, render_template, request
 
 from alliance_kg.graph.formats import CSV, HTML, JSONLD
 from alliance_kg.server import evidence, finding, render_helpers
+from alliance_kg.server.app import site
 from alliance_kg.server.problems import Problem, problem
 from alliance_kg.server.views.pair import pair_data
 from alliance_kg.server.views.resources import finish
@@ -67,8 +68,19 @@ def claims_page():
         return e.response()
     views = finding.views(found["rows"])
     body = render_template("claims.html", found=found, views=views, chosen=chosen, titles=FACET_TITLES,
+                           pack_limit=site().config.max_pack_claims,
                            url=url, sparql=finding.sparql_for(chosen), iri=None, h=render_helpers)
     return finish(Response(body, content_type=HTML.content_type), "claims", request.query_string.decode())
+
+
+def too_many_to_pack(count: int) -> Response | None:
+    """The answer to a JSON-LD download or evidence pack of `count` claims, when that is over the bound."""
+    limit = site().config.max_pack_claims
+    if count <= limit:
+        return None
+    return problem(400, f"this selection has {count} claims; JSON-LD downloads and evidence packs hold at most "
+                        f"{limit} (narrow the facets, or take the whole dataset from /downloads; CSV has every claim)",
+                   title="Selection too large to pack", claims=count, limit=limit)
 
 
 def _download(body: bytes, content_type: str, filename: str, *etag_parts: str) -> Response:
@@ -87,6 +99,9 @@ def claims_download(extension: str):
     key = request.query_string.decode()
     if extension == "csv":
         return _download(evidence.claims_csv(rows), CSV.content_type, "claims.csv", "claims.csv", key)
+    refused = too_many_to_pack(len(rows))
+    if refused is not None:
+        return refused
     if extension == "jsonld":
         return _download(evidence.claims_jsonld(rows), JSONLD.content_type, "claims.jsonld", "claims.jsonld", key)
     described = "; ".join(f"{name} = {' or '.join(values)}" for name, values in chosen.chosen.items()) or "every claim"
@@ -109,5 +124,8 @@ def pair_pack(a: str, b: str):
     what = f"Every claim between {data['labels'][a]} and {data['labels'][b]}, in both directions."
     if not data["rows"]:
         return problem(404, f"no claim links {a} and {b}")
+    refused = too_many_to_pack(len(data["rows"]))
+    if refused is not None:
+        return refused
     body = evidence.pack(data["rows"], query, what, request.url_root.rstrip("/") + f"/pair/{a}/{b}")
     return _download(body, "application/zip", f"evidence-{a}-{b}.zip", "pair.zip", a, b)

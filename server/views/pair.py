@@ -86,6 +86,7 @@ def pair_page(a: str, b: str):
     bars = {r.iri: bar(r, *lo_hi) for r in data["dated"]} if lo_hi else {}
     base = site().iris.base + "id/"
     body = render_template("pair.html", d=data, views=views, bars=bars, iri=None, h=render_helpers,
+                           pack_limit=site().config.max_pack_claims,
                            a_iri=base + a, b_iri=base + b)
     return finish(Response(body, content_type=HTML.content_type), "pair", a, b)
 
