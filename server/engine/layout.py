@@ -10,12 +10,14 @@ SPARQL 1.1 Query §13 and Protocol §2.1.4:
 
 Oxigraph evaluates a list of default graphs as a union of quads (a triple in two graphs matches
 twice), so a default graph of two or more graphs is evaluated as one graph holding their merge:
-- the service's own two default graphs (asserted; asserted + inferred) are merged once, when the
-  version's query store is written (graph/store.py), and the store is opened read-only;
+- the service's own default graph is merged once, when the version's query store is written
+  (graph/store.py): the asserted merge is the store's default graph, and with inferences the inferred
+  graph (disjoint from it) is given beside it; the store is opened read-only;
 - any other (several `default-graph-uri`, several FROM) is merged when asked into a small in-memory
   store of its own, beside copies of the request's named graphs, kept for the next requests within
   a budget of quads (server/config.py).
-Named graphs are always passed explicitly, so that the private merged graphs are never visible to GRAPH.
+The service's usual named graphs (every published one) are given without a list when the store holds
+no private graph, and listed otherwise, so that a private graph is never visible to GRAPH.
 """
 from __future__ import annotations
 
