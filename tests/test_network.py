@@ -161,6 +161,7 @@ def test_the_overview_draws_the_most_connected_actors_when_there_are_more_than_i
         assert {tuple(h.split("/")[2:4]) for h in _pair_links(_svg(page))} == \
             {(a, b) for a, b in ties if a in drawn and b in drawn}
         assert f"the {limit} actors with the most ties (of {len(neighbours)};" in " ".join(page.split())
+        assert root.find(f"{SVG_NS}title").text == f"The alliance network of the {limit} of {len(neighbours)} actors with the most ties"
     finally:
         app.extensions["alliance_kg"].close()
 

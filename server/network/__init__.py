@@ -73,7 +73,8 @@ def _overview_positions(key: tuple[str, int]) -> dict:
 
 def overview_actors() -> tuple[int, int]:
     """How many actors the overview draws, and how many the network has."""
-    return len(_overview_network(_overview_key()).labels), len(_network(site().dataset.version).labels)
+    key = _overview_key()
+    return len(_overview_network(key).labels), len(_network(key[0]).labels)
 
 
 def shown(year: int | None) -> str:
@@ -87,7 +88,9 @@ def shown(year: int | None) -> str:
 @lru_cache(maxsize=128)
 def _overview(key: tuple[str, int], year: int | None, standalone: bool) -> str:
     width, height = OVERVIEW_SIZE
-    title = "The alliance network of all actors" + (f" in {year}" if year is not None else "")
+    drawn, every = len(_overview_network(key).labels), len(_network(key[0]).labels)
+    actors = "all actors" if drawn == every else f"the {drawn} of {every} actors with the most ties"
+    title = f"The alliance network of {actors}" + (f" in {year}" if year is not None else "")
     return render(_in(_overview_network(key), year), _overview_positions(key), width, height, title,
                   shown=shown(year) if standalone else None)
 
