@@ -270,6 +270,33 @@ def test_entity_pages_page_through_every_claim_once_with_counts_per_relation(sma
             assert f'<a href="/claims?{facet}={actor}">All {len(expected)} in the claims browser</a>' in pages[0]
 
 
+def test_a_list_of_claims_shows_each_claims_first_quote_and_folds_the_rest(client, build_dir):
+    """Every quote of every listed claim is on the page; beyond the first, they are in a <details> that
+    says how many (read without script), so a list of claims stays scannable."""
+    import html
+
+    oa, ak = "http://www.w3.org/ns/oa#", "https://w3id.org/alliance-kg/ontology#"
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(build_dir / "dataset.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+    quotes: dict[str, set[str]] = {}
+    for r in store.query(f"SELECT ?c ?exact WHERE {{ ?c <{ak}evidence>/<{oa}hasTarget>/<{oa}hasSelector>/<{oa}exact> ?exact }}",
+                         use_default_graph_as_union=True):
+        quotes.setdefault(r["c"].value[len(BASE):], set()).add(r["exact"].value)
+    page = client.get("/id/Iran.html").get_data(as_text=True)
+    items = re.findall(r'<li class="claim[^"]*">(.*?)</ul>(?:\s*<details class="more-evidence"><summary>(\d+) more quotes?'
+                       r'</summary>(.*?)</details>)?\s*</li>', page, re.DOTALL)
+    assert items
+    folded = 0
+    for shown, more, hidden in items:
+        claim = re.search(r'<a class="relation" href="/([^"]+)\.html"', shown).group(1)
+        first = {html.unescape(q) for q in re.findall(r"<blockquote><a [^>]*>“(.*?)”</a></blockquote>", shown)}
+        rest = {html.unescape(q) for q in re.findall(r"<blockquote><a [^>]*>“(.*?)”</a></blockquote>", hidden)}
+        assert len(first) == 1 and first | rest == quotes[claim], claim
+        assert int(more or 0) == len(rest) == len(quotes[claim]) - 1
+        folded += bool(rest)
+    assert folded   # Iran has claims with several quotes
+
+
 def test_entity_page_asks_for_pages_that_exist(small_pages):
     assert small_pages.get("/id/Iran.html?out=0", headers={"Accept": "application/json"}).status_code == 400
     assert small_pages.get("/id/Iran.html?in=x", headers={"Accept": "application/json"}).status_code == 400
