@@ -20,7 +20,11 @@ def _env(name: str, default, cast=str):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if cast is tuple:
         return tuple(x.strip() for x in raw.split(",") if x.strip())
-    return cast(raw)
+    try:
+        return cast(raw)
+    except ValueError:
+        kind = {int: "an integer", float: "a number"}.get(cast, cast.__name__)
+        raise ValueError(f"ALLIANCE_KG_{name.upper()} must be {kind}, not {raw!r}") from None
 
 
 def _default_build_dir() -> Path:
@@ -90,6 +94,8 @@ class ServerConfig:
             raise ValueError("workers and threads must each be at least 1")
         if self.entity_page_size < 1 or self.overview_max_actors < 1:
             raise ValueError("entity_page_size and overview_max_actors must each be at least 1")
+        if self.max_pack_claims < 0:
+            raise ValueError("max_pack_claims must be 0 (no JSON-LD downloads or evidence packs) or more")
 
     @property
     def shared_queries_dir(self) -> Path:

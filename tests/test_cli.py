@@ -104,6 +104,12 @@ def test_serve_refuses_a_port_out_of_range_from_the_flag_and_the_environment(bui
     assert result.exit_code == 2 and "99999" in result.output
 
 
+@pytest.mark.parametrize("name, value", [("OVERVIEW_MAX_ACTORS", "many"), ("MAX_PACK_CLAIMS", "-1"), ("TIMEOUT", "soon")])
+def test_serve_names_a_setting_from_the_environment_that_is_not_one(build_dir, name, value):
+    result = CliRunner().invoke(main, ["serve", "--build-dir", str(build_dir)], env={f"ALLIANCE_KG_{name}": value})
+    assert result.exit_code == 2 and name.lower() in result.output.lower() and "Traceback" not in result.output
+
+
 def test_serve_on_a_port_in_use_says_so_in_one_line(build_dir):
     import socket
     with socket.socket() as taken:
