@@ -112,55 +112,6 @@ class ClaimView(Statement):
         return self.polarity.endswith("Negated")
 
 
-CLAIM_QUERY = """
-SELECT ?claim ?claimLabel ?s ?sLabel ?p ?pLabel ?o ?oLabel ?modality ?hedge ?polarity ?time ?kind ?note
-       ?doc ?docTitle ?ev ?quote ?start ?end WHERE {
-  %s
-  ?claim a ak:Claim ; rdfs:label ?claimLabel ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-         ak:modality ?modality ; ak:polarity ?polarity ; prov:wasDerivedFrom ?doc ; ak:evidence ?ev .
-  ?doc dcterms:title ?docTitle .
-  ?ev oa:hasTarget ?target .
-  ?target oa:hasSelector ?qs, ?ps .
-  ?qs oa:exact ?quote .
-  ?ps oa:start ?start ; oa:end ?end .
-  OPTIONAL { ?s rdfs:label ?sLabel }
-  OPTIONAL { ?p rdfs:label ?pLabel }
-  OPTIONAL { ?o rdfs:label ?oLabel }
-  OPTIONAL { ?claim ak:hedgeCue ?hedge }
-  OPTIONAL { ?claim ak:validDuring/rdfs:label ?time }
-  OPTIONAL { ?claim ak:supportKind/skos:prefLabel ?kind }
-  OPTIONAL { ?claim skos:editorialNote ?note }
-}"""
-
-
-def claims(selector: str) -> list[ClaimView]:
-    """Claims matching a graph pattern on ?claim, with their evidence, in a stable order."""
-    rows = site().engine.select(_prefixes() + CLAIM_QUERY % selector)
-    found: dict[str, ClaimView] = {}
-    for r in rows:
-        iri = r["claim"].value
-        claim = found.get(iri)
-        if claim is None:
-            obj = r["o"]
-            claim = found[iri] = ClaimView(
-                iri=iri, label=r["claimLabel"].value, subject=r["s"].value,
-                subject_label=value(r.get("sLabel")) or r["s"].value, relation=r["p"].value,
-                relation_label=value(r.get("pLabel")) or r["p"].value, object=obj.value,
-                object_label=value(r.get("oLabel")) or obj.value, object_is_iri=isinstance(obj, ox.NamedNode),
-                modality=r["modality"].value, hedge=value(r.get("hedge")), polarity=r["polarity"].value,
-                time=value(r.get("time")), note=value(r.get("note")), document=r["doc"].value)
-        kind = value(r.get("kind"))
-        if kind and kind not in claim.support:
-            claim.support.append(kind)
-        if not any(e.annotation == r["ev"].value for e in claim.evidence):
-            claim.evidence.append(Evidence(r["ev"].value, r["quote"].value, r["doc"].value,
-                                           r["docTitle"].value, int(r["start"].value), int(r["end"].value)))
-    for claim in found.values():
-        claim.support.sort()
-        claim.evidence.sort(key=lambda e: (e.document, e.start))
-    return sorted(found.values(), key=lambda c: (c.relation_label, c.subject_label, c.object_label, c.iri))
-
-
 @dataclass
 class Inferred(Statement):
     rule: str                        # the OWL 2 RL rule names, comma-separated

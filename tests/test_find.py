@@ -496,6 +496,24 @@ def test_each_inferred_fact_links_to_why_with_its_rule_and_premises(client, cura
     assert client.get("/why/not-a-hash").status_code == 400
 
 
+def test_a_premise_shows_every_affirmed_claim_that_states_it_with_its_quotes(app, curated):
+    from alliance_kg.server.finding import relation_iri
+    from alliance_kg.server.views.why import stated
+
+    expected: dict[tuple, set[str]] = {}
+    for c in curated["claims"]:
+        if c["polarity"] == "affirmed" and c["object"] in curated["ids"]:
+            key = (ID + c["subject"], c["relation"], ID + c["object"])
+            expected.setdefault(key, set()).add(c["iri"])
+    assert expected
+    with app.test_request_context():
+        for (s, relation, o), claims in expected.items():
+            views = stated(s, relation_iri(relation), o)
+            assert {v.iri for v in views} == claims, (s, relation, o)
+            assert all(v.evidence and all(e.quote for e in v.evidence) for v in views)
+        assert stated(ID + "Iran", relation_iri("alliedWith"), ID + "Nobody") == []
+
+
 # --- a reload: the search index and the facet table are the new version's -------------------------
 
 def test_after_a_reload_search_and_facets_answer_for_the_new_version(tmp_path, build_dir, curated):
