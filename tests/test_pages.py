@@ -297,6 +297,26 @@ def test_a_list_of_claims_shows_each_claims_first_quote_and_folds_the_rest(clien
     assert folded   # Iran has claims with several quotes
 
 
+@pytest.mark.parametrize("graph", ["inferred", "actors"])
+def test_a_named_graph_page_counts_its_triples_and_shows_at_most_its_share(client, build_dir, graph, monkeypatch):
+    from alliance_kg.server.views import resources
+
+    name = BASE + "graph/" + graph
+    triples = {(q.subject, q.predicate, q.object) for q in pyoxigraph.parse(path=str(build_dir / "dataset.nq"),
+                                                                              format=pyoxigraph.RdfFormat.N_QUADS)
+               if q.graph_name == pyoxigraph.NamedNode(name)}
+    page = client.get(f"/graph/{graph}.html").get_data(as_text=True)
+    assert f"<p>{len(triples)} triples." in page and "of them are shown" not in page
+    monkeypatch.setattr(resources, "GRAPH_PAGE_TRIPLES", 10)
+    page = client.get(f"/graph/{graph}.html?again").get_data(as_text=True)
+    assert f"<p>{len(triples)} triples. 10 of them are shown" in page
+    shown = pyoxigraph.parse(re.search(r'<pre class="turtle"[^>]*>(.*?)</pre>', page, re.DOTALL).group(1)
+                             .replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"').replace("&quot;", '"')
+                             .replace("&#39;", "'").replace("&amp;", "&"), format=pyoxigraph.RdfFormat.TURTLE)
+    shown = {(t.subject, t.predicate, t.object) for t in shown}
+    assert len(shown) == 10 and shown <= triples
+
+
 def test_entity_page_asks_for_pages_that_exist(small_pages):
     assert small_pages.get("/id/Iran.html?out=0", headers={"Accept": "application/json"}).status_code == 400
     assert small_pages.get("/id/Iran.html?in=x", headers={"Accept": "application/json"}).status_code == 400

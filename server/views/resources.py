@@ -91,6 +91,10 @@ def valid_key(kind: str, key: str) -> bool:
     return False
 
 
+# Triples a named graph's page shows (the graph's own documents, linked from the page, hold them all).
+GRAPH_PAGE_TRIPLES = 2000
+
+
 @bp.route("/id/", methods=["GET", "HEAD"])
 def actor_index():
     """Every actor, place and event, with a link to its page (the home picture shows only those with ties)."""
@@ -218,6 +222,6 @@ def render_page(kind: str, iri: str, year: int | None = None) -> str | None:
             view.claims = finding.views(finding.table().by_document.get(iri, []))
         return render_template("document.html", d=view, segments=render_helpers.segments(view), **common) \
             if view else None
-    quads = describe.quads_about(iri, "graph")
-    return render_template("graph.html", count=len(quads), turtle=serialize(quads[:2000], TURTLE).decode("utf-8"),
-                           truncated=len(quads) > 2000, **common)
+    count, quads = describe.graph_sample(iri, GRAPH_PAGE_TRIPLES)
+    return render_template("graph.html", count=count, turtle=serialize(quads, TURTLE).decode("utf-8"),
+                           shown=len(quads), **common)
