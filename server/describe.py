@@ -39,22 +39,28 @@ def claim_parts(claim: str) -> str:
 
 
 def quads_about(iri: str, kind: str) -> list[ox.Quad]:
-    """The quads of a resource's document, with their named graphs (the inferred ones apart)."""
+    """The quads of a resource's document, with their named graphs (the inferred ones apart).
+
+    Each pattern starts from the resource: a claim or inference record is found by its rdf:subject or
+    rdf:object and its type checked after (FILTER EXISTS), and a document's fragments are read in the
+    graphs that describe it. Written the other way (every ak:Claim, every ak:Inference, every quad
+    filtered by name), they cost 0.75 s per actor and 3.3 s per document at 100x, 8 and 10 ms this way.
+    A fragment of a document is taken to live in a graph that describes the document itself."""
     e = f"<{iri}>"   # written into each pattern: SPARQL scopes a FILTER to its own group
     if kind == "id":
         pattern = f"""
           {{ GRAPH ?g {{ {e} ?p ?o }} BIND({e} AS ?s) }}
           UNION {{ GRAPH ?g {{ ?s ?p {e} }} BIND({e} AS ?o) FILTER(?p != rdf:subject && ?p != rdf:object) }}
-          UNION {{ GRAPH ?cg {{ ?claim a ak:Claim ; rdf:subject|rdf:object {e} . }}
+          UNION {{ GRAPH ?cg {{ ?claim rdf:subject|rdf:object {e} FILTER EXISTS {{ ?claim a ak:Claim }} }}
                    GRAPH ?g {{ {claim_parts("?claim")} ?s ?p ?o }} }}
-          UNION {{ GRAPH ?g {{ ?s a ak:Inference ; rdf:subject|rdf:object {e} ; ?p ?o }} }}"""
+          UNION {{ GRAPH ?g {{ ?s rdf:subject|rdf:object {e} FILTER EXISTS {{ ?s a ak:Inference }} ?s ?p ?o }} }}"""
     elif kind == "claim":
         pattern = f"{{ GRAPH ?g {{ {claim_parts(e)} ?s ?p ?o }} }}"
     elif kind == "graph":
         pattern = f"{{ GRAPH {e} {{ ?s ?p ?o }} BIND({e} AS ?g) }}"
     else:   # a document: its own description, its junk segments and checksum (fragments of it)
-        pattern = f"""{{ GRAPH ?g {{ ?s ?p ?o }}
-                       FILTER(?s = {e} || STRSTARTS(STR(?s), "{iri}#")) }}"""
+        pattern = f"""{{ SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {e} ?p0 ?o0 }} }} }}
+                      GRAPH ?g {{ ?s ?p ?o }} FILTER(?s = {e} || STRSTARTS(STR(?s), "{iri}#"))"""
     rows = site().engine.select(f"{_prefixes()} SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {pattern} }}", graphs="all")
     quads = {ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
     return sorted(quads, key=lambda q: (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)))

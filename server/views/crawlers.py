@@ -3,11 +3,13 @@ entity, claim and document page, written with the standard library's XML writer.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 
 from flask import Blueprint, Response, request
 
 from alliance_kg.graph.formats import TEXT, XML
 from alliance_kg.server.app import site
+from alliance_kg.server.cache import computed_once
 from alliance_kg.server.http import build_time, finish
 from alliance_kg.server.url_builder import page_of
 
@@ -31,8 +33,14 @@ def robots():
 
 def page_iris() -> list[str]:
     """The IRIs that have an HTML page: every entity, claim and source document."""
-    iris = site().iris
-    rows = site().engine.select(f"""
+    return _page_iris(site().dataset.version, site())
+
+
+@computed_once(maxsize=4)
+def _page_iris(version: str, the_site) -> list[str]:
+    # Read once per version: the query reads every claim and label (2.6 s at 100x).
+    iris = the_site.iris
+    rows = the_site.engine.select(f"""
       SELECT DISTINCT ?x WHERE {{
         {{ ?x a <{iris.ONT}Claim> }} UNION {{ ?x a <{iris.ONT}SourceDocument> }}
         UNION {{ ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label ; a ?class
@@ -45,13 +53,18 @@ def page_iris() -> list[str]:
 @bp.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap():
     root, lastmod = _root(), build_time().date().isoformat()
+    body = _sitemap(site().dataset.version, root, lastmod, tuple(page_iris()))
+    return finish(Response(body, content_type=XML.content_type), "sitemap", root)
+
+
+@lru_cache(maxsize=8)   # per version and host name (a sitemap names absolute URLs)
+def _sitemap(version: str, root: str, lastmod: str, iris: tuple[str, ...]) -> bytes:
     urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
-    for path in list(SITE_PAGES) + [page_of(iri) for iri in page_iris()]:
+    for path in list(SITE_PAGES) + [page_of(iri) for iri in iris]:
         url = ET.SubElement(urlset, "url")
         ET.SubElement(url, "loc").text = root + path
         ET.SubElement(url, "lastmod").text = lastmod
-    body = ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
-    return finish(Response(body, content_type=XML.content_type), "sitemap", root)
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
 
 
 @bp.route("/favicon.ico", methods=["GET", "HEAD"])
