@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -39,9 +40,9 @@ def keystrokes(text: str) -> list[str]:
 
 def urls_for(corpus: str) -> dict[str, list[str]]:
     if corpus == "seeds":
-        typed, pair, actor = "Hezbollah", "/pair/Iran/Iraq", "Iran"
+        typed, pair, actor, document = "Hezbollah", "/pair/Iran/Iraq", "Iran", "000_233c5097a7797f3f"
     else:
-        typed, pair, actor = "synthetic actor 12", "/pair/Actor_1/Actor_2", "Actor_1"
+        typed, pair, actor, document = "synthetic actor 12", "/pair/Actor_1/Actor_2", "Actor_1", "synthetic_0000"
     return {
         "autocomplete (per keystroke)": [f"/api/autocomplete?q={q.replace(' ', '+')}" for q in keystrokes(typed)],
         "search page": ["/search?q=allied", "/search?q=%22relation+supports%22", "/search?q=actor+said"],
@@ -53,6 +54,9 @@ def urls_for(corpus: str) -> dict[str, list[str]]:
         "entity page": [f"/id/{actor}.html", f"/id/{actor}.html?out=2#outgoing"],
         # the overview picture (at most overview_max_actors actors) and the year control
         "home page": ["/", "/?year=1995"],
+        # linked data around them: an entity's and a document's RDF, a named graph's page, the sitemap
+        "RDF documents": [f"/id/{actor}.ttl", f"/document/{document}.ttl"],
+        "graph page, sitemap": ["/graph/inferred.html", "/sitemap.xml"],
     }
 
 
@@ -86,7 +90,11 @@ def measure(build_dir: Path, corpus: str, repeat: int) -> list[dict]:
     client = app.test_client()
     rows = []
     try:
-        for name, urls in urls_for(corpus).items():
+        groups = urls_for(corpus)
+        # "why inferred?" of the actor's first inferred fact (its hash is known only once built)
+        entity = client.get(groups["entity page"][0]).get_data(as_text=True)
+        groups["why page"] = re.findall(r'href="(/why/[0-9a-f]{16})"', entity)[:1]
+        for name, urls in groups.items():
             cold, warm = [], []
             for url in urls:
                 started = time.perf_counter()
