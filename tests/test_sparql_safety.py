@@ -28,11 +28,21 @@ POOLED_QUICK = f"ASK {{ ?s <{AK}hasProxy> <{ID}Hezbollah> }}"
 def serving(app):
     """The app under waitress on a free loopback port, in a thread; stopped on exit."""
     server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stopping = threading.Event()
+
+    def run():
+        try:
+            server.run()
+        except OSError:   # the loop's select() saw the sockets closed under it, by the close below
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
+        stopping.set()
         server.close()
         thread.join(timeout=5)
 
