@@ -66,7 +66,7 @@ class ByteCache:
 
 
 def computed_once(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Memoise a function on its first argument (a dataset version), like functools.lru_cache, except
+    """Memoise a function on its first argument (a key naming a dataset version), like lru_cache, except
     that a caller arriving while that value is being computed waits for it rather than computing it
     again: at 100x a version's tables take a second or more, and a page arriving while a warmer
     (Site.warmers) computes one would otherwise pay for it a second time, the two sharing the GIL.

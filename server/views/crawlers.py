@@ -53,14 +53,14 @@ def _page_iris(version: str, the_site) -> list[str]:
 @bp.route("/sitemap.xml", methods=["GET", "HEAD"])
 def sitemap():
     root, lastmod = _root(), build_time().date().isoformat()
-    body = _sitemap(site().dataset.version, root, lastmod, tuple(page_iris()))
+    body = _sitemap(site().dataset.version, root, lastmod)
     return finish(Response(body, content_type=XML.content_type), "sitemap", root)
 
 
 @lru_cache(maxsize=8)   # per version and host name (a sitemap names absolute URLs)
-def _sitemap(version: str, root: str, lastmod: str, iris: tuple[str, ...]) -> bytes:
+def _sitemap(version: str, root: str, lastmod: str) -> bytes:
     urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
-    for path in list(SITE_PAGES) + [page_of(iri) for iri in iris]:
+    for path in list(SITE_PAGES) + [page_of(iri) for iri in page_iris()]:
         url = ET.SubElement(urlset, "url")
         ET.SubElement(url, "loc").text = root + path
         ET.SubElement(url, "lastmod").text = lastmod
