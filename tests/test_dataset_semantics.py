@@ -28,6 +28,18 @@ def graphs(build_dir) -> dict[str, set]:
     return out
 
 
+@pytest.fixture(scope="module")
+def client(build_dir, graphs):
+    """An app whose row cap is above every triple of the corpus: these tests read whole graphs, and
+    the corpus grows (the default cap, 10,000 rows, is one document away)."""
+    from alliance_kg.server.app import create_app
+    from alliance_kg.server.config import ServerConfig
+
+    app = create_app(ServerConfig(build_dir=build_dir, max_rows=sum(len(g) for g in graphs.values()) + 1))
+    yield app.test_client()
+    app.extensions["alliance_kg"].close()
+
+
 def merge(graphs, names) -> set:
     return set().union(*(graphs[n] for n in names)) if names else set()
 
